@@ -1,0 +1,295 @@
+"""The `matcher` command line: argparse front end over the Matcher facade.
+
+Expected errors print one line on stderr and exit non-zero:
+2 bad input or usage, 3 bad catalogue file, 4 index missing/stale/damaged and not rebuilt,
+5 a model package missing, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from matcher.corpus import Corpus, load_corpus, merge, parse_page, read_text, write_jsonl
+from matcher.errors import InputError, MatcherError
+from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, DEFAULT_PAGE
+
+if TYPE_CHECKING:
+    from matcher.engine import Matcher
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line with exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise InputError(f"{message} (see `{self.prog} --help`)")
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _corpus_path(args: argparse.Namespace) -> Path:
+    return Path(args.corpus or os.environ.get("MATCHER_CORPUS") or DEFAULT_CORPUS)
+
+
+def _index_dir(args: argparse.Namespace) -> Path:
+    return Path(args.index or os.environ.get("MATCHER_INDEX_DIR") or DEFAULT_INDEX_DIR)
+
+
+def _open(args: argparse.Namespace) -> Matcher:
+    from matcher.engine import Matcher
+
+    def tell(reason: str) -> None:
+        print(f"building the index ({reason.split(';')[0]}) ...", file=sys.stderr)
+
+    return Matcher.open(_index_dir(args), corpus=_corpus_path(args), on_build=tell)
+
+
+# ---------------------------------------------------------------------- corpus
+def corpus_summary(corpus: Corpus) -> dict[str, Any]:
+    """Counts per sub-working group, organisation and region."""
+    groups: dict[str, dict[str, Any]] = {}
+    for ini in corpus:
+        g = groups.setdefault(
+            ini.sub_working_group,
+            {"code": ini.sub_working_group, "title": ini.sub_working_group_title,
+             "pillar": ini.pillar, "count": 0, "ids": []},
+        )
+        g["count"] += 1
+        g["ids"].append(ini.id)
+    orgs = Counter(o for ini in corpus for o in ini.organizations)
+    regions = Counter(r for ini in corpus for r in ini.regions)
+    return {
+        "source": corpus.source,
+        "initiatives": len(corpus),
+        "sub_working_groups": list(groups.values()),
+        "organizations": dict(orgs.most_common()),
+        "regions": dict(regions.most_common()),
+        "global_initiatives": sum(1 for ini in corpus if not ini.regions),
+        "without_named_organization": [ini.id for ini in corpus if not ini.organizations],
+        "ids": corpus.ids,
+    }
+
+
+def cmd_corpus(args: argparse.Namespace) -> int:
+    if args.action == "build":
+        page = Path(args.page or DEFAULT_PAGE)
+        corpus = parse_page(read_text(page), source=str(page))
+        target = _corpus_path(args)
+        write_jsonl(corpus, target)
+        print(f"wrote {len(corpus)} initiatives to {target}")
+        return 0
+    if args.action == "import":
+        if not args.file:
+            raise InputError("`matcher corpus import` needs a FILE (.jsonl or .csv)")
+        base = load_corpus(_corpus_path(args))
+        extra = load_corpus(args.file)
+        merged = merge(base, extra)
+        write_jsonl(merged, _corpus_path(args))
+        print(f"imported {len(extra)} initiatives; the catalogue now holds {len(merged)}")
+        return 0
+    corpus = load_corpus(_corpus_path(args))
+    summary = corpus_summary(corpus)
+    if args.json:
+        _print_json(summary)
+        return 0
+    print(f"{summary['initiatives']} initiatives in {summary['source']}")
+    for g in summary["sub_working_groups"]:
+        print(f"  {g['code']}  {g['count']:>3}  {g['title']}")
+    print("organisations: " + ", ".join(f"{k} ({v})" for k, v in summary["organizations"].items()))
+    print("regions: " + ", ".join(f"{k} ({v})" for k, v in summary["regions"].items()))
+    print(f"global (no regional limit): {summary['global_initiatives']}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    ini = load_corpus(_corpus_path(args)).get(args.id)
+    if args.json:
+        _print_json(ini.to_dict())
+        return 0
+    print(f"{ini.id}: {ini.title}")
+    print(f"Sub-working group {ini.sub_working_group} - {ini.sub_working_group_title}")
+    print(f"Organisations: {', '.join(ini.organizations) or 'not named in the text'}")
+    print(f"Regions: {', '.join(ini.regions) or 'global'}\n")
+    print(ini.text)
+    return 0
+
+
+# ---------------------------------------------------------------------- index
+def cmd_index(args: argparse.Namespace) -> int:
+    from matcher.encoders import default_encoders
+    from matcher.index import build_index, index_status
+    from matcher.settings import Settings
+
+    corpus = load_corpus(_corpus_path(args))
+    encoders = default_encoders()
+    if args.action == "build":
+        report = build_index(_index_dir(args), corpus, encoders, Settings())
+        data = report.__dict__
+        if args.json:
+            _print_json(data)
+        else:
+            print(
+                f"index built in {report.index_dir}: {report.initiatives} initiatives, "
+                f"{report.passages} passages, embedded {report.embedded}, reused {report.reused}, "
+                f"{report.seconds} s"
+            )
+        return 0
+    status = index_status(_index_dir(args), corpus, encoders, Settings())
+    if args.json:
+        _print_json(status)
+    elif status["state"] == "current":
+        print(f"index in {status['index_dir']} is current: {status['counts']}, built "
+              f"{status['created_at']}, models {status['models']}")
+    else:
+        print(f"index in {status['index_dir']} is {status['state']}: {status['problem']}")
+    return 0 if status["state"] == "current" else 4
+
+
+# ---------------------------------------------------------------------- search
+def _filters(args: argparse.Namespace) -> Any:
+    from matcher.engine import Filters
+
+    return Filters(args.swg, args.org, args.region)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if args.batch:
+        return _search_batch(args)
+    if not args.text:
+        raise InputError("give the needs as TEXT, or a query file with --batch FILE")
+    matcher = _open(args)
+    result = matcher.search(" ".join(args.text), k=args.k, filters=_filters(args),
+                            min_score=args.min_score)
+    if args.json:
+        _print_json(result.to_dict())
+        return 0
+    for notice in result.notices:
+        print(f"note: {notice}")
+    for n, m in enumerate(result.results, start=1):
+        orgs = ", ".join(m.organizations) or "organisation not named"
+        print(f"{n:>2}. [{m.match}] {m.id}: {m.title}")
+        print(f"     {m.sub_working_group} | {orgs} | {m.region_note or 'global'} | score {m.score}")
+        print(f"     why: {m.passage[:220]}{'...' if len(m.passage) > 220 else ''}")
+        if m.highlights:
+            print(f"     matched terms: {', '.join(m.highlights)}")
+    if not result.results:
+        print("no initiative matched")
+    return 0
+
+
+def _search_batch(args: argparse.Namespace) -> int:
+    from matcher.evaluate import load_queries
+
+    queries = load_queries(args.batch, judged=False)
+    matcher = _open(args)
+    for q in queries:
+        result = matcher.search(q.query, k=args.k, filters=_filters(args), min_score=args.min_score)
+        print(json.dumps({
+            "qid": q.qid,
+            "results": [{"id": m.id, "score": m.score} for m in result.results],
+        }, ensure_ascii=False))
+    return 0
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    matcher = _open(args)
+    pairs = matcher.similar(args.id, k=args.k)
+    if args.json:
+        _print_json({"id": matcher.get(args.id).id, "similar": [
+            {"id": ini.id, "title": ini.title, "similarity": s} for ini, s in pairs]})
+        return 0
+    base = matcher.get(args.id)
+    print(f"closest to {base.id}: {base.title}")
+    for ini, s in pairs:
+        print(f"  {s:.3f}  {ini.id}: {ini.title}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from matcher.evaluate import evaluate, format_report, load_queries
+
+    queries = load_queries(args.file)
+    matcher = _open(args)
+    report = evaluate(queries, lambda q: [m.id for m in matcher.search(q, k=10).results])
+    if args.json:
+        _print_json({k: v for k, v in report.items() if args.per_query or k != "per_query"})
+    else:
+        print(format_report(report, f"{args.file}: {len(queries)} queries"))
+    return 0
+
+
+# ---------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="matcher",
+        description="Match a country's needs to Global Coalition initiatives.",
+    )
+    parser.add_argument("--index", metavar="DIR",
+                        help="index folder (default: $MATCHER_INDEX_DIR or index/)")
+    parser.add_argument("--corpus", metavar="FILE",
+                        help="catalogue file (default: $MATCHER_CORPUS or corpus/initiatives.jsonl)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("corpus", help="summarise, rebuild or extend the catalogue")
+    p.add_argument("action", nargs="?", choices=["summary", "build", "import"], default="summary")
+    p.add_argument("file", nargs="?", help="for `import`: a .jsonl or .csv file of initiatives")
+    p.add_argument("--page", help="for `build`: the page text (default: corpus/ page)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_corpus)
+
+    p = sub.add_parser("show", help="print one initiative")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("index", help="build the index or report its state")
+    p.add_argument("action", choices=["build", "status"])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="find initiatives for a needs statement")
+    p.add_argument("text", nargs="*", help="the needs, in any language")
+    p.add_argument("--batch", metavar="FILE", help="JSON list of {qid, query}; JSON lines out")
+    p.add_argument("--k", type=int, default=10, help="how many results (1-200, default 10)")
+    p.add_argument("--swg", help="only this sub-working group, e.g. 1.2")
+    p.add_argument("--org", help="only initiatives naming this organisation, e.g. WCO")
+    p.add_argument("--region", help="only initiatives limited to this region, or 'global'")
+    p.add_argument("--min-score", type=float, default=0.0, help="drop results scoring below")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("similar", help="initiatives closest to one initiative")
+    p.add_argument("id")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_similar)
+
+    p = sub.add_parser("eval", help="nDCG@10, Recall@10 and MRR@10 on a judged query file")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--per-query", action="store_true", help="with --json: include each query")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.func(args))
+    except MatcherError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

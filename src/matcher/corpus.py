@@ -1,0 +1,352 @@
+"""Parse and validate the catalogue: the published page, or a JSONL / CSV file with the same fields.
+
+The page is one initiative per block: a line ``NNNN: Title`` followed by its description lines,
+grouped under ``Sub-Working Group X.Y - Title`` headings. Its quirks are handled here, explicitly:
+
+* id 2206 is printed twice; the entry whose line reads ``2206: 2206A: ...`` gets id ``2206A``
+  (the generic rule: ``NNNN: NNNNX: Title`` takes the second, more specific id);
+* the partner-organisation list that closes the page (lines ending in `` -``) belongs to no
+  initiative;
+* bulleted lines and lines such as "Prerequisite for Participation:" stay with their initiative.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from matcher.errors import CorpusError, InputError
+from matcher.metadata import find_organizations, find_regions
+
+SCHEMA_FIELDS = ("id", "title", "sub_working_group", "sub_working_group_title", "pillar", "text")
+"""Fields every imported record must carry; `organizations` and `regions` are derived if absent."""
+
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+"""An import file larger than this is refused: the catalogue is text, not a data dump."""
+
+_SWG_RE = re.compile(r"^Sub-Working Group (?P<code>\d\.\d)\s*[-–]\s*(?P<title>.+?)\s*$")
+_ENTRY_RE = re.compile(r"^(?P<id>\d{4}):\s*(?:(?P<sub>\d{4}[A-Z]):\s*)?(?P<title>.*\S)\s*$")
+_ID_RE = re.compile(r"^\d{4}[A-Z]?$")
+_PARTNER_LINE_RE = re.compile(r"^(?:-|.+\s-)\s*$")
+
+
+@dataclass(frozen=True)
+class Initiative:
+    """One programme of the catalogue, with metadata derived from its text."""
+
+    id: str
+    title: str
+    sub_working_group: str
+    sub_working_group_title: str
+    pillar: int
+    text: str
+    organizations: tuple[str, ...] = field(default_factory=tuple)
+    regions: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def full_text(self) -> str:
+        """Title and description, as embedded and searched."""
+        return f"{self.title}\n{self.text}"
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of what the index embeds for this initiative: a change here means re-embedding."""
+        return hashlib.sha256(self.full_text.encode("utf-8")).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict (tuples become lists)."""
+        data = asdict(self)
+        data["organizations"] = list(self.organizations)
+        data["regions"] = list(self.regions)
+        return data
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The catalogue: initiatives in page order, addressable by id."""
+
+    initiatives: tuple[Initiative, ...]
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {i.id: i for i in self.initiatives})
+
+    def __len__(self) -> int:
+        return len(self.initiatives)
+
+    def __iter__(self) -> Iterator[Initiative]:
+        return iter(self.initiatives)
+
+    @property
+    def ids(self) -> list[str]:
+        """Initiative ids in catalogue order."""
+        return [i.id for i in self.initiatives]
+
+    def get(self, initiative_id: str) -> Initiative:
+        """The initiative with this id; raises InputError naming close ids when unknown."""
+        by_id: dict[str, Initiative] = self._by_id  # type: ignore[attr-defined]
+        key = initiative_id.strip().upper()
+        if key in by_id:
+            return by_id[key]
+        close = [i for i in by_id if i.startswith(key[:2])][:5] if key else []
+        hint = f" (ids near it: {', '.join(close)})" if close else ""
+        raise InputError(
+            f"no initiative with id {initiative_id!r}{hint}; `matcher corpus` lists the ids"
+        )
+
+    def __contains__(self, initiative_id: object) -> bool:
+        by_id: dict[str, Initiative] = self._by_id  # type: ignore[attr-defined]
+        return isinstance(initiative_id, str) and initiative_id.strip().upper() in by_id
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of every initiative's id, text and metadata: a changed corpus means a new hash."""
+        digest = hashlib.sha256()
+        for ini in self.initiatives:
+            digest.update(json.dumps(ini.to_dict(), sort_keys=True).encode("utf-8"))
+        return digest.hexdigest()[:16]
+
+
+def parse_page(text: str, *, source: str = "<page>") -> Corpus:
+    """Parse the published page into a validated corpus.
+
+    Args:
+        text: The page as plain text, one paragraph or bullet per line.
+        source: The file name, used in error messages.
+
+    Raises:
+        CorpusError: On a duplicate id, an empty description, or a line outside any initiative
+            that is neither preamble nor the closing partner list.
+    """
+    lines = text.splitlines()
+    end = _partner_list_start(lines)
+    records: list[dict[str, object]] = []
+    swg_code = swg_title = ""
+    current: dict[str, object] | None = None
+    body: list[str] = []
+    seen: dict[str, int] = {}
+
+    def close() -> None:
+        if current is None:
+            return
+        description = "\n".join(body).strip()
+        if not description:
+            raise CorpusError(
+                f"{source}:{current['_line']}: initiative {current['id']} has an empty description"
+            )
+        current["text"] = description
+        records.append(current)
+
+    for lineno, raw in enumerate(lines[:end], start=1):
+        line = raw.strip()
+        if "\x00" in raw or "\ufffd" in raw:
+            raise CorpusError(f"{source}:{lineno}: unreadable line (binary or mis-encoded text)")
+        swg = _SWG_RE.match(line)
+        if swg:
+            close()
+            current, body = None, []
+            swg_code, swg_title = swg["code"], swg["title"]
+            continue
+        entry = _ENTRY_RE.match(line)
+        if entry and swg_code:
+            close()
+            ini_id = entry["sub"] or entry["id"]
+            if ini_id in seen:
+                raise CorpusError(
+                    f"{source}:{lineno}: duplicate id {ini_id} (first at line {seen[ini_id]}); "
+                    "give one of them a distinct id"
+                )
+            seen[ini_id] = lineno
+            current = {
+                "id": ini_id,
+                "title": entry["title"],
+                "sub_working_group": swg_code,
+                "sub_working_group_title": swg_title,
+                "pillar": int(swg_code[0]),
+                "_line": lineno,
+            }
+            body = []
+            continue
+        if current is None:
+            if swg_code and line:
+                raise CorpusError(
+                    f"{source}:{lineno}: text outside any initiative: {line[:60]!r}"
+                )
+            continue  # preamble before the first sub-working group
+        if line:
+            body.append(line)
+    close()
+    if not records:
+        raise CorpusError(f"{source}: no initiatives found (expected lines like '1101: Title')")
+    return Corpus(tuple(_with_metadata(r) for r in records), source=source)
+
+
+def _partner_list_start(lines: Sequence[str]) -> int:
+    """Index of the first line of the trailing partner-organisation list (len(lines) if none).
+
+    The list opens with a line holding only "-" and its entries end in " -" (the last one may
+    not): short lines, none of them an initiative heading.
+    """
+    for start in range(len(lines) - 1, -1, -1):
+        if lines[start].strip() == "-":
+            tail = [ln.strip() for ln in lines[start + 1 :] if ln.strip()]
+            if tail and all(len(ln) < 150 and not _ENTRY_RE.match(ln) for ln in tail):
+                return start
+            break
+    end = len(lines)
+    while end > 0 and (not lines[end - 1].strip() or _PARTNER_LINE_RE.match(lines[end - 1].strip())):
+        end -= 1
+    return end
+
+
+def _with_metadata(record: dict[str, object]) -> Initiative:
+    title, text = str(record["title"]), str(record["text"])
+    orgs = record.get("organizations")
+    organizations = (
+        tuple(orgs) if isinstance(orgs, list | tuple) else find_organizations(f"{title}\n{text}")
+    )
+    regions = record.get("regions")
+    return Initiative(
+        id=str(record["id"]),
+        title=title,
+        sub_working_group=str(record["sub_working_group"]),
+        sub_working_group_title=str(record["sub_working_group_title"]),
+        pillar=int(record["pillar"]),  # type: ignore[call-overload]
+        text=text,
+        organizations=organizations,
+        regions=(
+            tuple(regions)
+            if isinstance(regions, list | tuple)
+            else find_regions(title, text, organizations)
+        ),
+    )
+
+
+def _validate_record(raw: object, where: str) -> dict[str, object]:
+    if not isinstance(raw, dict):
+        raise CorpusError(f"{where}: expected an object with fields {', '.join(SCHEMA_FIELDS)}")
+    missing = [f for f in SCHEMA_FIELDS if raw.get(f) in (None, "")]
+    if missing:
+        raise CorpusError(f"{where}: missing field(s) {', '.join(missing)}")
+    ini_id = str(raw["id"]).strip().upper()
+    if not _ID_RE.match(ini_id):
+        raise CorpusError(f"{where}: id {raw['id']!r} is not four digits with an optional letter")
+    try:
+        pillar = int(raw["pillar"])
+    except (TypeError, ValueError):
+        raise CorpusError(f"{where}: pillar {raw['pillar']!r} is not a whole number") from None
+    if pillar not in (1, 2, 3):
+        raise CorpusError(f"{where}: pillar {pillar} is not 1, 2 or 3")
+    for name in ("title", "text", "sub_working_group", "sub_working_group_title"):
+        if not isinstance(raw[name], str) or not raw[name].strip():
+            raise CorpusError(f"{where}: field {name!r} must be non-empty text")
+    record: dict[str, object] = {
+        **{k: raw[k] for k in SCHEMA_FIELDS},
+        "id": ini_id,
+        "pillar": pillar,
+        "title": str(raw["title"]).strip(),
+        "text": str(raw["text"]).strip(),
+    }
+    for name in ("organizations", "regions"):
+        value = raw.get(name)
+        if value in (None, ""):
+            continue
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(";") if v.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise CorpusError(f"{where}: field {name!r} must be a list of names")
+        record[name] = value
+    return record
+
+
+def _records_from_jsonl(text: str, source: str) -> Iterable[tuple[str, object]]:
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"{source}:{lineno}", json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{source}:{lineno}: not valid JSON ({exc.msg})") from None
+
+
+def _records_from_csv(text: str, source: str) -> Iterable[tuple[str, object]]:
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    missing = [f for f in SCHEMA_FIELDS if f not in (reader.fieldnames or [])]
+    if missing:
+        raise CorpusError(f"{source}:1: CSV header lacks column(s) {', '.join(missing)}")
+    for row in reader:
+        yield f"{source}:{reader.line_num}", dict(row)
+
+
+def parse_records(text: str, *, source: str, fmt: str) -> Corpus:
+    """Validate JSONL or CSV records (see SCHEMA_FIELDS) into a corpus."""
+    rows = _records_from_jsonl(text, source) if fmt == "jsonl" else _records_from_csv(text, source)
+    initiatives: list[Initiative] = []
+    seen: dict[str, str] = {}
+    for where, raw in rows:
+        record = _validate_record(raw, where)
+        ini_id = str(record["id"])
+        if ini_id in seen:
+            raise CorpusError(f"{where}: duplicate id {ini_id} (first at {seen[ini_id]})")
+        seen[ini_id] = where
+        initiatives.append(_with_metadata(record))
+    if not initiatives:
+        raise CorpusError(f"{source}: no records found")
+    return Corpus(tuple(initiatives), source=source)
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file, turning every failure into a CorpusError naming the file."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror})") from None
+    if size > MAX_IMPORT_BYTES:
+        raise CorpusError(f"{path}: {size} bytes is over the {MAX_IMPORT_BYTES}-byte import limit")
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CorpusError(f"{path}:{line}: not UTF-8 text; re-save the file as UTF-8") from None
+
+
+def load_corpus(path: str | Path) -> Corpus:
+    """Load a catalogue from the page (.txt), JSONL (.jsonl) or CSV (.csv)."""
+    path = Path(path)
+    text = read_text(path)
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        return parse_page(text, source=str(path))
+    if suffix in (".jsonl", ".json"):
+        return parse_records(text, source=str(path), fmt="jsonl")
+    if suffix == ".csv":
+        return parse_records(text, source=str(path), fmt="csv")
+    raise CorpusError(f"{path}: unknown catalogue format {suffix!r}; use .txt, .jsonl or .csv")
+
+
+def corpus_to_jsonl(corpus: Corpus) -> str:
+    """The reviewable data file: one JSON object per initiative, in page order."""
+    return "".join(json.dumps(i.to_dict(), ensure_ascii=False) + "\n" for i in corpus)
+
+
+def write_jsonl(corpus: Corpus, path: Path) -> None:
+    """Write the corpus atomically (a temporary file renamed into place)."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(corpus_to_jsonl(corpus), encoding="utf-8")
+    tmp.replace(path)
+
+
+def merge(base: Corpus, extra: Corpus) -> Corpus:
+    """The base catalogue plus imported initiatives; an id present in both is an error."""
+    clash = sorted(set(base.ids) & set(extra.ids))
+    if clash:
+        raise CorpusError(
+            f"{extra.source}: id(s) {', '.join(clash[:5])} already exist in the catalogue"
+        )
+    return Corpus(base.initiatives + extra.initiatives, source=base.source)

@@ -1,0 +1,328 @@
+"""The Matcher facade: what the CLI, the app and users' scripts call.
+
+    matcher = Matcher.open()                      # loads (or builds on first use) the index
+    result = matcher.search("postal fentanyl trafficking, no forensic lab")
+    for m in result.results: print(m.id, m.title, m.match)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from matcher.corpus import Corpus, Initiative, load_corpus
+from matcher.encoders import Encoder, default_encoders
+from matcher.errors import InputError, MatcherIndexError
+from matcher.explain import highlight_terms, label_for
+from matcher.index import (
+    BuildReport,
+    LoadedIndex,
+    build_index,
+    index_status,
+    load_index,
+    recover_interrupted_swap,
+)
+from matcher.lexical import LexicalIndex, _stopword_stems
+from matcher.metadata import mentioned_regions
+from matcher.results import Match, SearchResult
+from matcher.retrieval import (
+    argmax_by_owner,
+    blend_weights,
+    calibrate,
+    english_share,
+    fuse,
+    max_by_owner,
+    region_factors,
+    top_k,
+)
+from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, MAX_K, MAX_QUERY_CHARS, Settings
+
+DENSE_SIGNALS = ("minilm", "use", "e5")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Optional restrictions of a search; values are matched case-insensitively."""
+
+    sub_working_group: str | None = None
+    organization: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Everything computed for one query over the whole catalogue (arrays in catalogue order)."""
+
+    query: str
+    signals: dict[str, np.ndarray]
+    passage_scores: dict[str, np.ndarray]
+    weights: dict[str, float]
+    fused: np.ndarray
+    confidence: np.ndarray
+    factors: np.ndarray
+    query_regions: tuple[str, ...]
+
+    @property
+    def final(self) -> np.ndarray:
+        """The ranking score: fused relevance, lowered for initiatives outside the user's region."""
+        return self.fused * self.factors
+
+
+def clean_query(query: object) -> tuple[str, tuple[str, ...]]:
+    """The query as searchable text plus notices; raises InputError when nothing is left."""
+    if not isinstance(query, str):
+        raise InputError("the query must be text")
+    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in query).strip()
+    if not any(ch.isalnum() for ch in text):
+        raise InputError("the query is empty: describe the country's needs in a few words")
+    notices: tuple[str, ...] = ()
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        notices = (f"The statement was truncated to its first {MAX_QUERY_CHARS} characters.",)
+    return text, notices
+
+
+def check_k(k: object) -> int:
+    """`k` as a whole number in 1..MAX_K, or an InputError saying what is allowed."""
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise InputError(f"k must be a whole number from 1 to {MAX_K} (got {k!r})")
+    return k
+
+
+class Matcher:
+    """Search, needs, overlaps and briefs over one catalogue and its index."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        index: LoadedIndex,
+        encoders: Mapping[str, Encoder],
+        settings: Settings,
+        index_dir: Path,
+    ) -> None:
+        self.corpus = corpus
+        self.index = index
+        self.encoders = dict(encoders)
+        self.settings = settings
+        self.index_dir = index_dir
+        self._rows = {ini.id: row for row, ini in enumerate(corpus)}
+        self._owners = np.array([self._rows[p.initiative_id] for p in index.passages], dtype=np.int64)
+        self.lexical = LexicalIndex([ini.full_text for ini in corpus])
+        self._stopwords = _stopword_stems()
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def open(
+        cls,
+        index_dir: str | Path | None = None,
+        *,
+        corpus: Corpus | str | Path | None = None,
+        settings: Settings | None = None,
+        encoders: Mapping[str, Encoder] | None = None,
+        build: bool = True,
+        progress: bool | None = None,
+        on_build: object = None,
+    ) -> Matcher:
+        """Load the catalogue and its index; build the index first when missing or stale.
+
+        Args:
+            index_dir: The index folder (default: `index/` in the project).
+            corpus: A Corpus, or a path to a catalogue (.jsonl, .csv or the page .txt).
+            settings: Ranking and index settings.
+            encoders: Encoders by signal name (default: the offline models).
+            build: Build a missing or stale index (otherwise raise MatcherIndexError).
+            progress: Show a progress bar while building (default: when attached to a terminal).
+            on_build: Called with the reason before a (re)build starts, e.g. to tell the user.
+        """
+        settings = settings or Settings()
+        index_path = Path(index_dir) if index_dir else DEFAULT_INDEX_DIR
+        if not isinstance(corpus, Corpus):
+            corpus = load_corpus(corpus or DEFAULT_CORPUS)
+        encoders = dict(encoders or default_encoders())
+        recover_interrupted_swap(index_path)
+        try:
+            index = load_index(index_path, corpus, encoders, settings)
+        except MatcherIndexError as exc:
+            if not build:
+                raise
+            if callable(on_build):
+                on_build(str(exc))
+            build_index(index_path, corpus, encoders, settings, progress=progress)
+            index = load_index(index_path, corpus, encoders, settings)
+        return cls(corpus, index, encoders, settings, index_path)
+
+    def rebuild(self, *, progress: bool | None = None) -> BuildReport:
+        """Rebuild the index (re-embedding only changed passages) and reload it."""
+        report = build_index(self.index_dir, self.corpus, self.encoders, self.settings,
+                             progress=progress)
+        self.index = load_index(self.index_dir, self.corpus, self.encoders, self.settings)
+        return report
+
+    def status(self) -> dict[str, object]:
+        """The index folder's state as JSON-ready data."""
+        return index_status(self.index_dir, self.corpus, self.encoders, self.settings)
+
+    # ------------------------------------------------------------------ scoring
+    def score(self, query: str) -> Scored:
+        """Score every initiative for a query (no filtering, no cut-off)."""
+        text, _ = clean_query(query)
+        n = len(self.corpus)
+        share = english_share(text, self.lexical.vocabulary)
+        weights = blend_weights(
+            self.settings.english_weights.as_dict(), self.settings.foreign_weights.as_dict(), share
+        )
+        signals: dict[str, np.ndarray] = {"bm25": self.lexical.scores(text)}
+        passage_scores: dict[str, np.ndarray] = {}
+        for signal in DENSE_SIGNALS:
+            if signal not in self.encoders or signal not in self.index.vectors:
+                continue
+            vector = self.encoders[signal].encode([text], kind="query")[0]
+            passage_scores[signal] = self.index.search(signal, vector)
+            signals[signal] = max_by_owner(passage_scores[signal], self._owners, n)
+        weights = {s: w for s, w in weights.items() if s in signals}
+        fused = fuse(signals, weights)
+        confidence = self._confidence(signals, weights)
+        query_regions = mentioned_regions(text)
+        factors = region_factors(
+            [ini.regions for ini in self.corpus], query_regions, self.settings.region_penalty
+        )
+        return Scored(text, signals, passage_scores, weights, fused, confidence, factors,
+                      query_regions)
+
+    def _confidence(self, signals: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:
+        """Absolute, query-independent evidence in [0, 1]: calibrated dense similarities."""
+        anchors = self.settings.confidence_anchors
+        dense = {s: w for s, w in weights.items() if s in anchors and s in signals}
+        total = sum(dense.values())
+        if total <= 0:
+            dense, total = {s: 1.0 for s in anchors if s in signals}, float(len(anchors))
+        conf = np.zeros(len(self.corpus))
+        for s, w in dense.items():
+            lo, hi = anchors[s]
+            conf += (w / total) * calibrate(signals[s], lo, hi)
+        return conf
+
+    # ------------------------------------------------------------------ search
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        filters: Filters | None = None,
+        min_score: float = 0.0,
+    ) -> SearchResult:
+        """The initiatives that serve a statement, best first, with why each matched."""
+        k = check_k(k)
+        text, notices = clean_query(query)
+        scored = self.score(text)
+        allowed = self._allowed(filters or Filters())
+        final = scored.final
+        rows = [r for r in top_k(final, k, allowed) if final[r] >= min_score]
+        matches = tuple(self._match(r, scored) for r in rows)
+        return SearchResult(text, matches, (), scored.query_regions, notices)
+
+    def _allowed(self, filters: Filters) -> np.ndarray | None:
+        if filters == Filters():
+            return None
+        mask = np.ones(len(self.corpus), dtype=bool)
+        if filters.sub_working_group:
+            wanted = filters.sub_working_group.strip()
+            known = {i.sub_working_group for i in self.corpus}
+            if wanted not in known:
+                raise InputError(
+                    f"unknown sub-working group {wanted!r}; choose from {', '.join(sorted(known))}"
+                )
+            mask &= np.array([i.sub_working_group == wanted for i in self.corpus])
+        if filters.organization:
+            wanted = filters.organization.strip().lower()
+            known_orgs = {o for i in self.corpus for o in i.organizations}
+            if wanted not in {o.lower() for o in known_orgs}:
+                raise InputError(
+                    f"unknown organisation {filters.organization!r}; choose from "
+                    f"{', '.join(sorted(known_orgs))}"
+                )
+            mask &= np.array([wanted in {o.lower() for o in i.organizations} for i in self.corpus])
+        if filters.region:
+            wanted = filters.region.strip().lower()
+            known_regions = {r for i in self.corpus for r in i.regions} | {"global"}
+            if wanted not in {r.lower() for r in known_regions}:
+                raise InputError(
+                    f"unknown region {filters.region!r}; choose from {', '.join(sorted(known_regions))}"
+                )
+            mask &= np.array([
+                (not i.regions) if wanted == "global" else wanted in {r.lower() for r in i.regions}
+                for i in self.corpus
+            ])
+        return mask
+
+    def _best_passage(self, row: int, scored: Scored) -> str:
+        rows = np.flatnonzero(self._owners == row)
+        if len(rows) == 1 or not scored.passage_scores:
+            return self.index.passages[int(rows[0])].text
+        combined = np.zeros(len(rows))
+        for signal, scores in scored.passage_scores.items():
+            combined += scored.weights.get(signal, 0.0) * scores[rows]
+        return self.index.passages[int(rows[int(np.argmax(combined))])].text
+
+    def _match(self, row: int, scored: Scored, needs: tuple[str, ...] = ()) -> Match:
+        ini = self.corpus.initiatives[row]
+        passage = self._best_passage(row, scored)
+        note = ""
+        if scored.factors[row] < 1.0:
+            note = f"Limited to {', '.join(ini.regions)}"
+        elif ini.regions:
+            note = f"Regional: {', '.join(ini.regions)}"
+        conf = float(scored.confidence[row])
+        return Match(
+            id=ini.id,
+            title=ini.title,
+            score=round(float(scored.final[row]), 4),
+            match=label_for(conf * float(scored.factors[row]), self.settings.strong_threshold,
+                            self.settings.partial_threshold).value,
+            sub_working_group=ini.sub_working_group,
+            sub_working_group_title=ini.sub_working_group_title,
+            organizations=ini.organizations,
+            regions=ini.regions,
+            passage=passage,
+            highlights=highlight_terms(scored.query, passage, self._stopwords),
+            confidence=round(conf, 4),
+            region_note=note,
+            needs=needs,
+        )
+
+    def match_for(self, initiative_id: str, scored: Scored, needs: tuple[str, ...] = ()) -> Match:
+        """The Match record of one initiative under an already scored query."""
+        return self._match(self._rows[self.corpus.get(initiative_id).id], scored, needs)
+
+    # ------------------------------------------------------------------ catalogue
+    def get(self, initiative_id: str) -> Initiative:
+        """One initiative by id (CorpusError naming near ids when unknown)."""
+        return self.corpus.get(initiative_id)
+
+    def initiative_vectors(self, signal: str = "minilm") -> np.ndarray:
+        """One unit vector per initiative: the mean of its passage vectors, renormalised."""
+        vectors = self.index.vectors[signal]
+        out = np.zeros((len(self.corpus), vectors.shape[1]), dtype=np.float64)
+        np.add.at(out, self._owners, vectors)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return (out / np.where(norms > 0, norms, 1)).astype(np.float32)
+
+    def similar(self, initiative_id: str, *, k: int = 5) -> list[tuple[Initiative, float]]:
+        """The initiatives closest in meaning to one initiative, with their cosine similarity."""
+        k = check_k(k)
+        row = self._rows[self.corpus.get(initiative_id).id]
+        vectors = self.initiative_vectors()
+        sims = vectors @ vectors[row]
+        sims[row] = -np.inf
+        order = top_k(sims, k)
+        return [(self.corpus.initiatives[i], round(float(sims[i]), 4)) for i in order]
+
+    def with_settings(self, **changes: object) -> Matcher:
+        """A Matcher sharing this one's index and models, with some ranking settings changed."""
+        settings = replace(self.settings, **changes)  # type: ignore[arg-type]
+        return Matcher(self.corpus, self.index, self.encoders, settings, self.index_dir)

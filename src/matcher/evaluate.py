@@ -1,0 +1,135 @@
+"""Judged-query metrics (the conventions of shared/eval/README.md) and the need-coverage figures.
+
+nDCG@10 with linear gains (grade as gain, log2 discount, ideal from all judged grades);
+Recall@10 over initiatives of grade >= 2; MRR@10 of the first grade >= 2 initiative.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from matcher.errors import InputError
+
+CUTOFF = 10
+RELEVANT = 2
+
+
+@dataclass(frozen=True)
+class JudgedQuery:
+    """One query of a judged set."""
+
+    qid: str
+    query: str
+    style: str
+    judgments: dict[str, int]
+    needs: tuple[str, ...] = ()
+
+
+def load_queries(path: str | Path, *, judged: bool = True) -> list[JudgedQuery]:
+    """Read a JSON list of {qid, query[, style, judgments, needs]}; InputError when malformed."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(data, list):
+        raise InputError(f"{path}: expected a JSON list of objects with 'qid' and 'query'")
+    queries: list[JudgedQuery] = []
+    for n, row in enumerate(data):
+        if not isinstance(row, dict) or not isinstance(row.get("query"), str) or "qid" not in row:
+            raise InputError(f"{path}: item {n} needs a 'qid' and a text 'query'")
+        judgments = row.get("judgments", {})
+        if judged and not isinstance(judgments, dict):
+            raise InputError(f"{path}: item {n} ('{row['qid']}') has no judgments object")
+        queries.append(
+            JudgedQuery(
+                qid=str(row["qid"]),
+                query=row["query"],
+                style=str(row.get("style", "all")),
+                judgments={str(k): int(v) for k, v in (judgments or {}).items()},
+                needs=tuple(row.get("needs", ())),
+            )
+        )
+    return queries
+
+
+def ndcg_at(ranked: Sequence[str], judgments: Mapping[str, int], k: int = CUTOFF) -> float:
+    """nDCG@k with linear gains."""
+    dcg = sum(judgments.get(doc, 0) / math.log2(i + 2) for i, doc in enumerate(ranked[:k]))
+    ideal = sorted(judgments.values(), reverse=True)[:k]
+    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg > 0 else 0.0
+
+
+def recall_at(ranked: Sequence[str], judgments: Mapping[str, int], k: int = CUTOFF) -> float:
+    """Share of grade >= 2 initiatives found in the top k."""
+    relevant = {d for d, g in judgments.items() if g >= RELEVANT}
+    if not relevant:
+        return 0.0
+    return len(relevant & set(ranked[:k])) / len(relevant)
+
+
+def mrr_at(ranked: Sequence[str], judgments: Mapping[str, int], k: int = CUTOFF) -> float:
+    """Reciprocal rank of the first grade >= 2 initiative in the top k."""
+    for i, doc in enumerate(ranked[:k]):
+        if judgments.get(doc, 0) >= RELEVANT:
+            return 1.0 / (i + 1)
+    return 0.0
+
+
+def evaluate_runs(
+    queries: Iterable[JudgedQuery], runs: Mapping[str, Sequence[str]]
+) -> dict[str, Any]:
+    """Mean metrics overall and by style, plus per-query figures."""
+    per_query: dict[str, dict[str, float]] = {}
+    by_style: dict[str, list[str]] = defaultdict(list)
+    for q in queries:
+        ranked = list(runs.get(q.qid, []))
+        per_query[q.qid] = {
+            "ndcg@10": ndcg_at(ranked, q.judgments),
+            "recall@10": recall_at(ranked, q.judgments),
+            "mrr@10": mrr_at(ranked, q.judgments),
+        }
+        by_style[q.style].append(q.qid)
+
+    def mean(qids: list[str]) -> dict[str, float]:
+        return {
+            m: round(sum(per_query[q][m] for q in qids) / len(qids), 4)
+            for m in ("ndcg@10", "recall@10", "mrr@10")
+        } | {"queries": len(qids)}
+
+    return {
+        "overall": mean(list(per_query)) if per_query else {},
+        "by_style": {s: mean(qids) for s, qids in sorted(by_style.items())},
+        "per_query": per_query,
+    }
+
+
+def evaluate(
+    queries: Sequence[JudgedQuery], rank: Callable[[str], Sequence[str]]
+) -> dict[str, Any]:
+    """Run `rank(query) -> ids best first` over judged queries and compute the metrics."""
+    runs = {q.qid: list(rank(q.query))[:CUTOFF] for q in queries}
+    return evaluate_runs(queries, runs)
+
+
+def format_report(report: Mapping[str, Any], title: str = "") -> str:
+    """A small text table of overall and per-style figures."""
+    lines = [title] if title else []
+    lines.append(f"{'style':<14}{'n':>4}{'nDCG@10':>10}{'R@10':>8}{'MRR@10':>8}")
+    rows = [("overall", report["overall"]), *report["by_style"].items()]
+    for name, m in rows:
+        lines.append(
+            f"{name:<14}{m['queries']:>4}{m['ndcg@10']:>10.3f}{m['recall@10']:>8.3f}{m['mrr@10']:>8.3f}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,49 @@
+"""Why a result matched: its best passage, the query terms found in it, and a match label."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from matcher.lexical import analyze
+
+_WORD = re.compile(r"(?u)\b\w[\w-]*\b")
+
+
+class MatchLabel(StrEnum):
+    """How far a user can trust a result (thresholds calibrated on the judged dev set)."""
+
+    STRONG = "strong"
+    PARTIAL = "partial"
+    WEAK = "weak"
+
+
+def label_for(confidence: float, strong: float, partial: float) -> MatchLabel:
+    """The label of a calibrated confidence in [0, 1]."""
+    if confidence >= strong:
+        return MatchLabel.STRONG
+    if confidence >= partial:
+        return MatchLabel.PARTIAL
+    return MatchLabel.WEAK
+
+
+def highlight_terms(query: str, passage: str, stopwords: frozenset[str]) -> tuple[str, ...]:
+    """Words of the passage whose stem is a (non-stopword) stem of the query, in passage order."""
+    wanted = {t for t in analyze(query) if t not in stopwords and len(t) > 1}
+    if not wanted:
+        return ()
+    found: dict[str, None] = {}
+    for match in _WORD.finditer(passage):
+        word = match.group(0)
+        stems = analyze(word)
+        if stems and stems[0] in wanted:
+            found.setdefault(word, None)
+    return tuple(found)
+
+
+def mark(passage: str, highlights: tuple[str, ...], *, left: str = "**", right: str = "**") -> str:
+    """The passage with each highlighted word wrapped in markers (Markdown bold by default)."""
+    if not highlights:
+        return passage
+    pattern = re.compile(r"(?u)\b(" + "|".join(re.escape(h) for h in highlights) + r")\b")
+    return pattern.sub(lambda m: f"{left}{m.group(1)}{right}", passage)

@@ -1,0 +1,409 @@
+"""Build, save, load and check the index folder; the only module that imports faiss.
+
+The folder holds plain files: `manifest.json`, `passages.jsonl`, one `vectors_<signal>.npy` and
+one `faiss_<signal>.index` per dense signal. The manifest records what the index was built from
+(corpus hash, each model's name, weights fingerprint and dimension, the settings) and a sha256 of
+every data file, so a stale or damaged index is detected on load, never used silently.
+
+A build writes a sibling temporary folder and swaps it into place with renames, so a crash at any
+point leaves the previous index loadable; leftover temporary folders are removed by the next build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from matcher.corpus import Corpus
+from matcher.encoders import Encoder
+from matcher.errors import MatcherIndexError
+from matcher.passages import Passage, split_corpus
+from matcher.settings import Settings
+
+SCHEMA_VERSION = 1
+MANIFEST = "manifest.json"
+PASSAGES = "passages.jsonl"
+_TMP_PREFIX = ".matcher-build-"
+_OLD_PREFIX = ".matcher-old-"
+
+
+def _package_version() -> str:
+    from matcher import __version__
+
+    return __version__
+
+
+@dataclass
+class LoadedIndex:
+    """An index in memory: passages, their vectors per signal, and a FAISS index per signal."""
+
+    manifest: dict[str, Any]
+    passages: list[Passage]
+    vectors: dict[str, np.ndarray]
+    faiss_indexes: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.faiss_indexes:
+            self.faiss_indexes = {s: flat_ip_index(v) for s, v in self.vectors.items()}
+
+    def search(self, signal: str, query: np.ndarray) -> np.ndarray:
+        """Inner product of one query vector with every passage, in passage order (exact)."""
+        index = self.faiss_indexes[signal]
+        n = index.ntotal
+        scores, ids = index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), n)
+        out = np.empty(n, dtype=np.float32)
+        out[ids[0]] = scores[0]
+        return out
+
+
+def flat_ip_index(vectors: np.ndarray) -> Any:
+    """Exact inner-product FAISS index (cosine over unit vectors); right for a few thousand rows."""
+    import faiss
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def expected_models(encoders: Mapping[str, Encoder]) -> dict[str, dict[str, object]]:
+    """What the manifest must say of each model for the index to be current."""
+    return {
+        signal: {"name": enc.name, "fingerprint": enc.fingerprint(), "dim": enc.dim}
+        for signal, enc in encoders.items()
+    }
+
+
+def _read_manifest(index_dir: Path) -> dict[str, Any]:
+    path = index_dir / MANIFEST
+    if not path.exists():
+        raise MatcherIndexError(f"no index in {index_dir}; run `matcher index build`")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise MatcherIndexError(
+            f"{path} is damaged (not valid JSON); run `matcher index build`"
+        ) from None
+    if not isinstance(manifest, dict) or manifest.get("schema_version") != SCHEMA_VERSION:
+        raise MatcherIndexError(
+            f"{path} has an unknown schema; run `matcher index build` to rebuild it"
+        )
+    return manifest
+
+
+def stale_reason(
+    manifest: Mapping[str, Any],
+    corpus: Corpus,
+    models: Mapping[str, Mapping[str, object]],
+    settings: Settings,
+) -> str | None:
+    """Why an index no longer matches the corpus, models or settings (None when current)."""
+    if manifest.get("corpus_hash") != corpus.content_hash:
+        return (
+            f"the index was built from a corpus with hash {manifest.get('corpus_hash')}, "
+            f"the corpus now hashes to {corpus.content_hash}"
+        )
+    if manifest.get("settings") != json.loads(json.dumps(settings.index_key())):
+        return "the index was built with other passage or model settings"
+    built = manifest.get("models", {})
+    for signal, want in models.items():
+        have = built.get(signal)
+        if have != dict(want):
+            return f"the {signal} model differs from the one the index was built with"
+    return None
+
+
+def check_index(
+    index_dir: Path,
+    corpus: Corpus,
+    encoders: Mapping[str, Encoder],
+    settings: Settings,
+) -> dict[str, Any]:
+    """The manifest of a current, intact index; raises MatcherIndexError saying what is wrong."""
+    manifest = _read_manifest(index_dir)
+    reason = stale_reason(manifest, corpus, expected_models(encoders), settings)
+    if reason:
+        raise MatcherIndexError(f"index in {index_dir} is stale: {reason}; run `matcher index build`")
+    for name, digest in manifest.get("files", {}).items():
+        path = index_dir / name
+        if not path.exists():
+            raise MatcherIndexError(f"{path} is missing; run `matcher index build`")
+        if _sha256(path) != digest:
+            raise MatcherIndexError(f"{path} is damaged (checksum differs); run `matcher index build`")
+    return manifest
+
+
+def load_index(
+    index_dir: Path,
+    corpus: Corpus,
+    encoders: Mapping[str, Encoder],
+    settings: Settings,
+) -> LoadedIndex:
+    """Load a current index, verifying manifest, checksums, shapes and FAISS files."""
+    import faiss
+
+    manifest = check_index(index_dir, corpus, encoders, settings)
+    passages = _read_passages(index_dir / PASSAGES)
+    vectors: dict[str, np.ndarray] = {}
+    indexes: dict[str, Any] = {}
+    for signal, info in manifest["models"].items():
+        try:
+            array = np.load(index_dir / f"vectors_{signal}.npy", allow_pickle=False)
+            index = faiss.read_index(str(index_dir / f"faiss_{signal}.index"))
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise MatcherIndexError(
+                f"index file for {signal} in {index_dir} is unreadable ({str(exc)[:80]}); "
+                "run `matcher index build`"
+            ) from None
+        if array.shape != (len(passages), info["dim"]) or index.ntotal != len(passages):
+            raise MatcherIndexError(
+                f"{signal} vectors in {index_dir} have shape {array.shape}, expected "
+                f"({len(passages)}, {info['dim']}); run `matcher index build`"
+            )
+        vectors[signal] = array.astype(np.float32, copy=False)
+        indexes[signal] = index
+    return LoadedIndex(manifest, passages, vectors, indexes)
+
+
+def _read_passages(path: Path) -> list[Passage]:
+    try:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        return [Passage(r["initiative_id"], r["number"], r["text"], r["title"]) for r in rows]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise MatcherIndexError(f"{path} is damaged; run `matcher index build`") from None
+
+
+def _previous_vectors(
+    index_dir: Path, models: Mapping[str, Mapping[str, object]]
+) -> dict[str, dict[str, np.ndarray]]:
+    """Vectors of an existing index by passage text, for signals whose model is unchanged."""
+    try:
+        manifest = _read_manifest(index_dir)
+        passages = _read_passages(index_dir / PASSAGES)
+    except MatcherIndexError:
+        return {}
+    reuse: dict[str, dict[str, np.ndarray]] = {}
+    for signal, want in models.items():
+        if manifest.get("models", {}).get(signal) != dict(want):
+            continue
+        try:
+            array = np.load(index_dir / f"vectors_{signal}.npy", allow_pickle=False)
+        except (OSError, ValueError):
+            continue
+        if array.shape[0] != len(passages):
+            continue
+        reuse[signal] = {_text_key(p.embed_text): array[i] for i, p in enumerate(passages)}
+    return reuse
+
+
+def _progress(total: int, enabled: bool, desc: str) -> Callable[[int], None]:
+    if not enabled:
+        return lambda n: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=desc, unit="passage", leave=False, file=sys.stderr)
+
+    def update(n: int) -> None:
+        bar.update(n)
+        if bar.n >= total:
+            bar.close()
+
+    return update
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did."""
+
+    index_dir: str
+    initiatives: int
+    passages: int
+    embedded: dict[str, int]
+    reused: dict[str, int]
+    seconds: float
+
+
+def build_index(
+    index_dir: Path,
+    corpus: Corpus,
+    encoders: Mapping[str, Encoder],
+    settings: Settings,
+    *,
+    progress: bool | None = None,
+    batch: int = 32,
+) -> BuildReport:
+    """Embed the corpus and write a fresh index folder atomically.
+
+    Passages whose text is unchanged since the previous index (same model) reuse their vectors.
+    """
+    start = time.perf_counter()
+    index_dir = Path(index_dir)
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stray_folders(index_dir.parent)
+    if progress is None:
+        progress = sys.stderr.isatty()
+    passages = split_corpus(
+        corpus, words=settings.passage_words, overlap=settings.passage_overlap
+    )
+    models = expected_models(encoders)
+    previous = _previous_vectors(index_dir, models) if index_dir.exists() else {}
+    tmp = index_dir.parent / f"{_TMP_PREFIX}{os.getpid()}-{index_dir.name}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    embedded: dict[str, int] = {}
+    reused: dict[str, int] = {}
+    files: dict[str, str] = {}
+    try:
+        texts = [p.embed_text for p in passages]
+        keys = [_text_key(t) for t in texts]
+        for signal, encoder in encoders.items():
+            old = previous.get(signal, {})
+            todo = [i for i, k in enumerate(keys) if k not in old]
+            vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+            for i, k in enumerate(keys):
+                if k in old:
+                    vectors[i] = old[k]
+            tick = _progress(len(todo), progress and bool(todo), f"embedding ({signal})")
+            for lo in range(0, len(todo), batch):
+                rows = todo[lo : lo + batch]
+                vectors[rows] = encoder.encode([texts[i] for i in rows], kind="passage")
+                tick(len(rows))
+            embedded[signal], reused[signal] = len(todo), len(texts) - len(todo)
+            _write_signal(tmp, signal, vectors, files)
+        passage_path = tmp / PASSAGES
+        passage_path.write_text(
+            "".join(
+                json.dumps(
+                    {"initiative_id": p.initiative_id, "number": p.number, "text": p.text,
+                     "title": p.title},
+                    ensure_ascii=False,
+                )
+                + "\n"
+                for p in passages
+            ),
+            encoding="utf-8",
+        )
+        files[PASSAGES] = _sha256(passage_path)
+        manifest = {
+            "schema_version": SCHEMA_VERSION,
+            "package_version": _package_version(),
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "corpus_hash": corpus.content_hash,
+            "corpus_source": corpus.source,
+            "settings": settings.index_key(),
+            "models": models,
+            "counts": {"initiatives": len(corpus), "passages": len(passages)},
+            "initiative_hashes": {i.id: i.content_hash for i in corpus},
+            "files": files,
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        _swap_into_place(tmp, index_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return BuildReport(
+        str(index_dir), len(corpus), len(passages), embedded, reused,
+        round(time.perf_counter() - start, 2),
+    )
+
+
+def _write_signal(folder: Path, signal: str, vectors: np.ndarray, files: dict[str, str]) -> None:
+    import faiss
+
+    npy = folder / f"vectors_{signal}.npy"
+    np.save(npy, vectors, allow_pickle=False)
+    fidx = folder / f"faiss_{signal}.index"
+    faiss.write_index(flat_ip_index(vectors), str(fidx))
+    files[npy.name] = _sha256(npy)
+    files[fidx.name] = _sha256(fidx)
+
+
+def _swap_into_place(tmp: Path, index_dir: Path) -> None:
+    """Rename the finished build over the old folder; files of ours are replaced, others kept."""
+    if index_dir.exists():
+        for item in index_dir.iterdir():
+            target = tmp / item.name
+            if not target.exists() and item.is_file():
+                shutil.copy2(item, target)  # e.g. a README kept in the folder
+        old = index_dir.parent / f"{_OLD_PREFIX}{os.getpid()}-{index_dir.name}"
+        index_dir.rename(old)
+        tmp.rename(index_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(index_dir)
+
+
+def _remove_stray_folders(parent: Path) -> None:
+    """Delete temporary folders left by builds that died (their process is gone)."""
+    for item in parent.iterdir() if parent.exists() else []:
+        if not item.is_dir() or not item.name.startswith((_TMP_PREFIX, _OLD_PREFIX)):
+            continue
+        pid_text = item.name.split("-")[2] if item.name.count("-") >= 2 else ""
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and _alive(int(pid_text)):
+            continue
+        shutil.rmtree(item, ignore_errors=True)
+
+
+def recover_interrupted_swap(index_dir: Path) -> None:
+    """If a build died between its two renames, put the previous index back."""
+    if index_dir.exists() or not index_dir.parent.exists():
+        return
+    for item in index_dir.parent.iterdir():
+        if item.name.startswith(_OLD_PREFIX) and item.name.endswith(f"-{index_dir.name}"):
+            item.rename(index_dir)
+            return
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def index_status(
+    index_dir: Path, corpus: Corpus, encoders: Mapping[str, Encoder], settings: Settings
+) -> dict[str, Any]:
+    """A JSON-ready description of the index folder: present, current, counts, or what is wrong."""
+    status: dict[str, Any] = {"index_dir": str(index_dir)}
+    try:
+        manifest = check_index(index_dir, corpus, encoders, settings)
+    except MatcherIndexError as exc:
+        status.update(state="missing" if not (index_dir / MANIFEST).exists() else "stale",
+                      problem=str(exc))
+        return status
+    status.update(
+        state="current",
+        created_at=manifest["created_at"],
+        counts=manifest["counts"],
+        models={k: v["name"] for k, v in manifest["models"].items()},
+        corpus_hash=manifest["corpus_hash"],
+    )
+    return status

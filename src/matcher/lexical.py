@@ -1,0 +1,64 @@
+"""The lexical signal: BM25 (bm25s) over whole initiatives, with Snowball stemming.
+
+BM25 catches acronyms and names (PICS, SNOOP, UTC, RNR, captagon, K9) that small embedders blur.
+The index is rebuilt in memory on load: at catalogue size this takes milliseconds, so it needs no
+files of its own and can never go stale.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+_TOKEN = re.compile(r"(?u)\b\w\w*\b")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object | None:
+    try:
+        import Stemmer
+    except ImportError:  # stemming is an improvement, not a requirement
+        return None
+    return Stemmer.Stemmer("english")
+
+
+def analyze(text: str) -> list[str]:
+    """Lower-cased, stemmed word tokens, as BM25 and the highlighter see them."""
+    words = [w.lower() for w in _TOKEN.findall(text)]
+    stemmer = _stemmer()
+    return list(stemmer.stemWords(words)) if stemmer is not None else words  # type: ignore[attr-defined]
+
+
+class LexicalIndex:
+    """BM25 over documents; `scores(query)` gives one score per document in input order."""
+
+    def __init__(self, documents: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> None:
+        import bm25s
+
+        self._stopwords = _stopword_stems()
+        corpus_tokens = [[t for t in analyze(d) if t not in self._stopwords] for d in documents]
+        self.vocabulary = frozenset(w.lower() for d in documents for w in _TOKEN.findall(d))
+        self._retriever = bm25s.BM25(k1=k1, b=b)
+        self._retriever.index(corpus_tokens, show_progress=False)
+        self._vocab = self._retriever.vocab_dict
+        self._n = len(documents)
+        self._lock = threading.Lock()
+
+    def scores(self, query: str) -> np.ndarray:
+        terms = [t for t in analyze(query) if t in self._vocab and t not in self._stopwords]
+        if not terms:
+            return np.zeros(self._n, dtype=np.float64)
+        with self._lock:
+            raw = self._retriever.get_scores(terms)
+        return np.asarray(raw, dtype=np.float64)
+
+
+@lru_cache(maxsize=1)
+def _stopword_stems() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(analyze(" ".join(STOPWORDS_EN))) if _stemmer() else frozenset(STOPWORDS_EN)

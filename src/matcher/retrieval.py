@@ -1,0 +1,117 @@
+"""Scoring at the core: passage scores to initiative scores, normalisation, convex fusion,
+language blending and the region adjustment. Pure functions over arrays; no I/O, no models.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from matcher.metadata import regions_compatible
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+
+ENGLISH_STOPWORDS = frozenset(
+    """a an and are as at be but by can can't cannot do does for from has have how i in into is
+    it its no not of on or our so that the their there these they this to too us was we were what
+    when where which who will with without you your need needs want help new more than very""".split()
+)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens of any script (digits and punctuation dropped)."""
+    return [m.group(0).lower() for m in _WORD.finditer(text)]
+
+
+def english_share(text: str, vocabulary: frozenset[str] | set[str]) -> float:
+    """Share of a text's words that are English: in the (English) catalogue's vocabulary or
+    common English function words. 1.0 for an empty text, so no signal is switched off by it."""
+    words = tokens(text)
+    if not words:
+        return 1.0
+    known = sum(1 for w in words if w in vocabulary or w in ENGLISH_STOPWORDS)
+    return known / len(words)
+
+
+def max_by_owner(passage_scores: np.ndarray, owners: np.ndarray, n_items: int) -> np.ndarray:
+    """Each initiative's best passage score (owners[i] is the initiative row of passage i)."""
+    out = np.full(n_items, -np.inf, dtype=np.float64)
+    np.maximum.at(out, owners, passage_scores.astype(np.float64))
+    out[np.isneginf(out)] = 0.0
+    return out
+
+
+def argmax_by_owner(passage_scores: np.ndarray, owners: np.ndarray, n_items: int) -> np.ndarray:
+    """Row of each initiative's best passage."""
+    best = np.full(n_items, -1, dtype=np.int64)
+    top = np.full(n_items, -np.inf)
+    for i, (owner, score) in enumerate(zip(owners, passage_scores, strict=True)):
+        if score > top[owner]:
+            top[owner], best[owner] = score, i
+    return best
+
+
+def minmax(scores: np.ndarray) -> np.ndarray:
+    """Scores mapped onto [0, 1] within one query (all zeros when they are all equal)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    lo, hi = float(scores.min(initial=0.0)), float(scores.max(initial=0.0))
+    if hi - lo < 1e-12:
+        return np.zeros_like(scores)
+    return (scores - lo) / (hi - lo)
+
+
+def blend_weights(
+    english: Mapping[str, float], foreign: Mapping[str, float], share: float
+) -> dict[str, float]:
+    """Weights for a query that is `share` English: a convex mix of the two weight vectors."""
+    share = min(1.0, max(0.0, share))
+    names = set(english) | set(foreign)
+    mixed = {n: share * english.get(n, 0.0) + (1 - share) * foreign.get(n, 0.0) for n in names}
+    total = sum(mixed.values())
+    return {n: w / total for n, w in mixed.items()} if total > 0 else mixed
+
+
+def fuse(signals: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:
+    """Convex combination of per-query min-max normalised signal scores."""
+    names = [n for n in signals if weights.get(n, 0.0) > 0]
+    if not names:
+        raise ValueError("no signal has a positive weight")
+    total = sum(weights[n] for n in names)
+    fused = np.zeros_like(next(iter(signals.values())), dtype=np.float64)
+    for n in names:
+        fused += (weights[n] / total) * minmax(signals[n])
+    return fused
+
+
+def calibrate(scores: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Absolute scores mapped onto [0, 1] with fixed anchors (clipped), comparable across queries."""
+    if hi <= lo:
+        raise ValueError("calibration anchors must satisfy lo < hi")
+    return np.clip((np.asarray(scores, dtype=np.float64) - lo) / (hi - lo), 0.0, 1.0)
+
+
+def region_factors(
+    item_regions: Sequence[Sequence[str]], query_regions: Iterable[str], penalty: float
+) -> np.ndarray:
+    """Multiplier per initiative: `penalty` for one limited to regions the query is not in.
+
+    Global initiatives (no regions) and every initiative for a query naming no region get 1.
+    """
+    query_regions = list(query_regions)
+    factors = np.ones(len(item_regions), dtype=np.float64)
+    if not query_regions:
+        return factors
+    for i, regions in enumerate(item_regions):
+        if regions and not any(regions_compatible(r, q) for r in regions for q in query_regions):
+            factors[i] = penalty
+    return factors
+
+
+def top_k(scores: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[int]:
+    """Rows of the k best scores, best first; ties broken by row (catalogue order)."""
+    order = np.lexsort((np.arange(len(scores)), -scores))
+    if allowed is not None:
+        order = order[allowed[order]]
+    return [int(i) for i in order[:k]]

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from matcher.corpus import corpus_to_jsonl, load_corpus, merge, parse_page
+from matcher.errors import CorpusError, InputError
+from matcher.settings import DEFAULT_CORPUS
+
+PAGE = """Initiatives
+Preamble text about the page.
+Sub-Working Group 1.1 - Manufacturing of Synthetic Drugs
+1101: First initiative
+Body of the first one.
+- a bullet that stays
+Prerequisite for Participation:
+• another bullet
+1102: 1102A: Specific variant UNODC
+Variant body.
+Sub-Working Group 2.2 - Information Sharing
+1102: Regional variant – Latin America and the Caribbean (X-LAC) OAS/CICAD
+Regional body for Latin America and the Caribbean. CICAD supports it in the region of Latin America and the Caribbean.
+-
+World Customs Organization -
+Pan American Health Organization (PAHO) -
+World Health Organization
+"""
+
+
+def test_page_parsing_keeps_bullets_and_handles_quirks() -> None:
+    corpus = parse_page(PAGE, source="page.txt")
+    assert corpus.ids == ["1101", "1102A", "1102"]
+    first = corpus.get("1101")
+    assert first.text == (
+        "Body of the first one.\n- a bullet that stays\nPrerequisite for Participation:\n"
+        "• another bullet"
+    )
+    assert first.sub_working_group == "1.1" and first.pillar == 1
+    regional = corpus.get("1102")
+    assert regional.sub_working_group == "2.2" and regional.pillar == 2
+    assert "World Health Organization" not in regional.text  # partner list dropped
+    assert regional.regions == ("Latin America and the Caribbean",)
+    assert regional.organizations == ("OAS/CICAD",)
+    assert corpus.get("1102a").organizations == ("UNODC",)
+
+
+def test_duplicate_id_names_file_and_line() -> None:
+    page = "Sub-Working Group 1.1 - A\n1101: One\ntext\n1101: Two\ntext\n"
+    with pytest.raises(CorpusError, match=r"page.txt:4: duplicate id 1101 \(first at line 2\)"):
+        parse_page(page, source="page.txt")
+
+
+def test_empty_description_is_an_error() -> None:
+    page = "Sub-Working Group 1.1 - A\n1101: One\n1102: Two\ntext\n"
+    with pytest.raises(CorpusError, match=r"page.txt:2: initiative 1101 has an empty description"):
+        parse_page(page, source="page.txt")
+
+
+def test_binary_line_is_an_error() -> None:
+    page = "Sub-Working Group 1.1 - A\n1101: One\nbad \x00 line\n"
+    with pytest.raises(CorpusError, match=r"page.txt:3: unreadable line"):
+        parse_page(page, source="page.txt")
+
+
+def test_real_page(real_corpus) -> None:
+    assert len(real_corpus) == 118
+    assert "2206A" in real_corpus and "2206" in real_corpus
+    assert "INLOD-LAC" in real_corpus.get("2206").title
+    assert real_corpus.get("2206A").title.startswith("International Network for Legislation")
+    assert all(ini.text.strip() for ini in real_corpus)
+    assert len({ini.sub_working_group for ini in real_corpus}) == 7
+    assert "World Health Organization\n" not in real_corpus.get("3309").text + "\n"
+    assert real_corpus.get("3200").text.count("Prerequisite for Participation:") == 1
+    assert real_corpus.get("1104").regions == ("Southeast Asia",)
+    assert real_corpus.get("1209").organizations == ("WCO",)
+    assert real_corpus.get("1202").regions == ()
+
+
+def test_shipped_jsonl_is_in_sync_with_the_page(real_corpus) -> None:
+    assert DEFAULT_CORPUS.read_text(encoding="utf-8") == corpus_to_jsonl(real_corpus), (
+        "corpus/initiatives.jsonl is out of date: run `matcher corpus build`"
+    )
+
+
+def test_jsonl_and_csv_imports(tmp_path: Path, mini_corpus) -> None:
+    assert len(mini_corpus) == 6
+    csv_path = tmp_path / "extra.csv"
+    csv_path.write_text(
+        "id,title,sub_working_group,sub_working_group_title,pillar,text,organizations\n"
+        '4001,New thing,1.2,Trafficking,1,"Text about ports, in two lines",WCO;UNODC\n',
+        encoding="utf-8",
+    )
+    extra = load_corpus(csv_path)
+    assert extra.get("4001").organizations == ("WCO", "UNODC")
+    assert len(merge(mini_corpus, extra)) == 7
+    with pytest.raises(CorpusError, match="already exist"):
+        merge(mini_corpus, mini_corpus)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"id": "1", "title": "t"}', r"x.jsonl:1: missing field\(s\)"),
+        ('{"id": "1101", "title": "t", "sub_working_group": "1.1", "sub_working_group_title": "s", '
+         '"pillar": "x", "text": "y"}', r"x.jsonl:1: pillar 'x' is not a whole number"),
+        ('{"id": "11", "title": "t", "sub_working_group": "1.1", "sub_working_group_title": "s", '
+         '"pillar": 1, "text": "y"}', r"x.jsonl:1: id '11' is not four digits"),
+        ("not json", r"x.jsonl:1: not valid JSON"),
+        ("[1, 2]", r"x.jsonl:1: expected an object"),
+    ],
+)
+def test_bad_records(tmp_path: Path, line: str, message: str) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=message):
+        load_corpus(path)
+
+
+def test_duplicate_ids_in_jsonl(tmp_path: Path, mini_corpus) -> None:
+    row = json.dumps(mini_corpus.get("1101").to_dict())
+    path = tmp_path / "d.jsonl"
+    path.write_text(row + "\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"d.jsonl:2: duplicate id 1101"):
+        load_corpus(path)
+
+
+def test_non_utf8_file(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(b'{"id": "1101"}\n{"title": "caf\xe9"}\n')
+    with pytest.raises(CorpusError, match=r"latin1.jsonl:2: not UTF-8"):
+        load_corpus(path)
+
+
+def test_unknown_id_is_input_error(mini_corpus) -> None:
+    with pytest.raises(InputError, match="no initiative with id '1299'.*1204"):
+        mini_corpus.get("1299")
+
+
+def test_content_hash_changes_with_text(mini_corpus, tmp_path: Path) -> None:
+    rows = [ini.to_dict() for ini in mini_corpus]
+    rows[0]["text"] = "changed"
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    changed = load_corpus(path)
+    assert changed.content_hash != mini_corpus.content_hash
+    assert changed.get("1204").content_hash == mini_corpus.get("1204").content_hash
