@@ -103,10 +103,16 @@ def test_jsonl_and_csv_imports(tmp_path: Path, mini_corpus) -> None:
     ("line", "message"),
     [
         ('{"id": "1", "title": "t"}', r"x.jsonl:1: missing field\(s\)"),
-        ('{"id": "1101", "title": "t", "sub_working_group": "1.1", "sub_working_group_title": "s", '
-         '"pillar": "x", "text": "y"}', r"x.jsonl:1: pillar 'x' is not a whole number"),
-        ('{"id": "11", "title": "t", "sub_working_group": "1.1", "sub_working_group_title": "s", '
-         '"pillar": 1, "text": "y"}', r"x.jsonl:1: id '11' is not four digits"),
+        (
+            '{"id": "1101", "title": "t", "sub_working_group": "1.1", "sub_working_group_title": "s", '
+            '"pillar": "x", "text": "y"}',
+            r"x.jsonl:1: pillar 'x' is not a whole number",
+        ),
+        (
+            '{"id": "11", "title": "t", "sub_working_group": "1.1", "sub_working_group_title": "s", '
+            '"pillar": 1, "text": "y"}',
+            r"x.jsonl:1: id '11' is not four digits",
+        ),
         ("not json", r"x.jsonl:1: not valid JSON"),
         ("[1, 2]", r"x.jsonl:1: expected an object"),
     ],
@@ -134,7 +140,7 @@ def test_non_utf8_file(tmp_path: Path) -> None:
 
 
 def test_unknown_id_is_input_error(mini_corpus) -> None:
-    with pytest.raises(InputError, match="no initiative with id '1299'.*1204"):
+    with pytest.raises(InputError, match=r"no initiative with id '1299'.*1204"):
         mini_corpus.get("1299")
 
 

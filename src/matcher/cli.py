@@ -59,8 +59,13 @@ def corpus_summary(corpus: Corpus) -> dict[str, Any]:
     for ini in corpus:
         g = groups.setdefault(
             ini.sub_working_group,
-            {"code": ini.sub_working_group, "title": ini.sub_working_group_title,
-             "pillar": ini.pillar, "count": 0, "ids": []},
+            {
+                "code": ini.sub_working_group,
+                "title": ini.sub_working_group_title,
+                "pillar": ini.pillar,
+                "count": 0,
+                "ids": [],
+            },
         )
         g["count"] += 1
         g["ids"].append(ini.id)
@@ -146,8 +151,10 @@ def cmd_index(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(status)
     elif status["state"] == "current":
-        print(f"index in {status['index_dir']} is current: {status['counts']}, built "
-              f"{status['created_at']}, models {status['models']}")
+        print(
+            f"index in {status['index_dir']} is current: {status['counts']}, built "
+            f"{status['created_at']}, models {status['models']}"
+        )
     else:
         print(f"index in {status['index_dir']} is {status['state']}: {status['problem']}")
     return 0 if status["state"] == "current" else 4
@@ -166,8 +173,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not args.text:
         raise InputError("give the needs as TEXT, or a query file with --batch FILE")
     matcher = _open(args)
-    result = matcher.search(" ".join(args.text), k=args.k, filters=_filters(args),
-                            min_score=args.min_score)
+    result = matcher.search(
+        " ".join(args.text), k=args.k, filters=_filters(args), min_score=args.min_score
+    )
     if args.json:
         _print_json(result.to_dict())
         return 0
@@ -176,7 +184,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     for n, m in enumerate(result.results, start=1):
         orgs = ", ".join(m.organizations) or "organisation not named"
         print(f"{n:>2}. [{m.match}] {m.id}: {m.title}")
-        print(f"     {m.sub_working_group} | {orgs} | {m.region_note or 'global'} | score {m.score}")
+        print(
+            f"     {m.sub_working_group} | {orgs} | {m.region_note or 'global'} | score {m.score}"
+        )
         print(f"     why: {m.passage[:220]}{'...' if len(m.passage) > 220 else ''}")
         if m.highlights:
             print(f"     matched terms: {', '.join(m.highlights)}")
@@ -192,10 +202,15 @@ def _search_batch(args: argparse.Namespace) -> int:
     matcher = _open(args)
     for q in queries:
         result = matcher.search(q.query, k=args.k, filters=_filters(args), min_score=args.min_score)
-        print(json.dumps({
-            "qid": q.qid,
-            "results": [{"id": m.id, "score": m.score} for m in result.results],
-        }, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "qid": q.qid,
+                    "results": [{"id": m.id, "score": m.score} for m in result.results],
+                },
+                ensure_ascii=False,
+            )
+        )
     return 0
 
 
@@ -203,8 +218,14 @@ def cmd_similar(args: argparse.Namespace) -> int:
     matcher = _open(args)
     pairs = matcher.similar(args.id, k=args.k)
     if args.json:
-        _print_json({"id": matcher.get(args.id).id, "similar": [
-            {"id": ini.id, "title": ini.title, "similarity": s} for ini, s in pairs]})
+        _print_json(
+            {
+                "id": matcher.get(args.id).id,
+                "similar": [
+                    {"id": ini.id, "title": ini.title, "similarity": s} for ini, s in pairs
+                ],
+            }
+        )
         return 0
     base = matcher.get(args.id)
     print(f"closest to {base.id}: {base.title}")
@@ -232,10 +253,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="matcher",
         description="Match a country's needs to Global Coalition initiatives.",
     )
-    parser.add_argument("--index", metavar="DIR",
-                        help="index folder (default: $MATCHER_INDEX_DIR or index/)")
-    parser.add_argument("--corpus", metavar="FILE",
-                        help="catalogue file (default: $MATCHER_CORPUS or corpus/initiatives.jsonl)")
+    parser.add_argument(
+        "--index", metavar="DIR", help="index folder (default: $MATCHER_INDEX_DIR or index/)"
+    )
+    parser.add_argument(
+        "--corpus",
+        metavar="FILE",
+        help="catalogue file (default: $MATCHER_CORPUS or corpus/initiatives.jsonl)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("corpus", help="summarise, rebuild or extend the catalogue")

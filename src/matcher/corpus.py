@@ -174,9 +174,7 @@ def parse_page(text: str, *, source: str = "<page>") -> Corpus:
             continue
         if current is None:
             if swg_code and line:
-                raise CorpusError(
-                    f"{source}:{lineno}: text outside any initiative: {line[:60]!r}"
-                )
+                raise CorpusError(f"{source}:{lineno}: text outside any initiative: {line[:60]!r}")
             continue  # preamble before the first sub-working group
         if line:
             body.append(line)
@@ -199,7 +197,9 @@ def _partner_list_start(lines: Sequence[str]) -> int:
                 return start
             break
     end = len(lines)
-    while end > 0 and (not lines[end - 1].strip() or _PARTNER_LINE_RE.match(lines[end - 1].strip())):
+    while end > 0 and (
+        not lines[end - 1].strip() or _PARTNER_LINE_RE.match(lines[end - 1].strip())
+    ):
         end -= 1
     return end
 

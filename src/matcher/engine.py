@@ -1,8 +1,8 @@
 """The Matcher facade: what the CLI, the app and users' scripts call.
 
-    matcher = Matcher.open()                      # loads (or builds on first use) the index
-    result = matcher.search("postal fentanyl trafficking, no forensic lab")
-    for m in result.results: print(m.id, m.title, m.match)
+matcher = Matcher.open()                      # loads (or builds on first use) the index
+result = matcher.search("postal fentanyl trafficking, no forensic lab")
+for m in result.results: print(m.id, m.title, m.match)
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from matcher.corpus import Corpus, Initiative, load_corpus
-from matcher.encoders import Encoder, default_encoders
+from matcher.encoders import Encoder, default_encoders, english_lexicon
 from matcher.errors import InputError, MatcherIndexError
 from matcher.explain import highlight_terms, label_for
+from matcher.glossary import expand_abbreviations
 from matcher.index import (
     BuildReport,
     LoadedIndex,
@@ -28,12 +29,13 @@ from matcher.index import (
 )
 from matcher.lexical import LexicalIndex, _stopword_stems
 from matcher.metadata import mentioned_regions
-from matcher.results import Match, SearchResult
+from matcher.needs import Need, split_needs, xquad_order
+from matcher.results import Match, NeedCoverage, SearchResult
 from matcher.retrieval import (
-    argmax_by_owner,
     blend_weights,
     calibrate,
     english_share,
+    english_weight,
     fuse,
     max_by_owner,
     region_factors,
@@ -110,8 +112,11 @@ class Matcher:
         self.settings = settings
         self.index_dir = index_dir
         self._rows = {ini.id: row for row, ini in enumerate(corpus)}
-        self._owners = np.array([self._rows[p.initiative_id] for p in index.passages], dtype=np.int64)
+        self._owners = np.array(
+            [self._rows[p.initiative_id] for p in index.passages], dtype=np.int64
+        )
         self.lexical = LexicalIndex([ini.full_text for ini in corpus])
+        self.english_words = self.lexical.vocabulary | english_lexicon()
         self._stopwords = _stopword_stems()
         self._lock = threading.Lock()
 
@@ -158,8 +163,9 @@ class Matcher:
 
     def rebuild(self, *, progress: bool | None = None) -> BuildReport:
         """Rebuild the index (re-embedding only changed passages) and reload it."""
-        report = build_index(self.index_dir, self.corpus, self.encoders, self.settings,
-                             progress=progress)
+        report = build_index(
+            self.index_dir, self.corpus, self.encoders, self.settings, progress=progress
+        )
         self.index = load_index(self.index_dir, self.corpus, self.encoders, self.settings)
         return report
 
@@ -171,36 +177,65 @@ class Matcher:
     def score(self, query: str) -> Scored:
         """Score every initiative for a query (no filtering, no cut-off)."""
         text, _ = clean_query(query)
+        return self.score_many([text], context=text)[0]
+
+    def score_many(self, texts: list[str], *, context: str) -> list[Scored]:
+        """Score several texts at once (one encoder call per model); the region adjustment
+        comes from `context`, the whole statement, so a need inherits the country it was
+        written for."""
         n = len(self.corpus)
-        share = english_share(text, self.lexical.vocabulary)
-        weights = blend_weights(
-            self.settings.english_weights.as_dict(), self.settings.foreign_weights.as_dict(), share
-        )
-        signals: dict[str, np.ndarray] = {"bm25": self.lexical.scores(text)}
-        passage_scores: dict[str, np.ndarray] = {}
+        if self.settings.expand_abbreviations:
+            texts = [expand_abbreviations(t) for t in texts]
+        weights = [
+            blend_weights(
+                self.settings.english_weights.as_dict(),
+                self.settings.foreign_weights.as_dict(),
+                english_weight(english_share(t, self.english_words)),
+            )
+            for t in texts
+        ]
+        passage_scores: list[dict[str, np.ndarray]] = [{} for _ in texts]
+        signals: list[dict[str, np.ndarray]] = [{"bm25": self.lexical.scores(t)} for t in texts]
         for signal in DENSE_SIGNALS:
             if signal not in self.encoders or signal not in self.index.vectors:
                 continue
-            vector = self.encoders[signal].encode([text], kind="query")[0]
-            passage_scores[signal] = self.index.search(signal, vector)
-            signals[signal] = max_by_owner(passage_scores[signal], self._owners, n)
-        weights = {s: w for s, w in weights.items() if s in signals}
-        fused = fuse(signals, weights)
-        confidence = self._confidence(signals, weights)
-        query_regions = mentioned_regions(text)
+            # a model no text gives weight to is not run, except where confidence needs it
+            needed = [
+                i
+                for i, w in enumerate(weights)
+                if w.get(signal, 0.0) > 0 or signal in self.settings.always_encode
+            ]
+            if not needed:
+                continue
+            vectors = self.encoders[signal].encode([texts[i] for i in needed], kind="query")
+            for row, i in enumerate(needed):
+                passage_scores[i][signal] = self.index.search(signal, vectors[row])
+                signals[i][signal] = max_by_owner(passage_scores[i][signal], self._owners, n)
+        query_regions = mentioned_regions(context)
         factors = region_factors(
             [ini.regions for ini in self.corpus], query_regions, self.settings.region_penalty
         )
-        return Scored(text, signals, passage_scores, weights, fused, confidence, factors,
-                      query_regions)
+        out = []
+        for text, w, sig, ps in zip(texts, weights, signals, passage_scores, strict=True):
+            w = {s: v for s, v in w.items() if s in sig}
+            out.append(
+                Scored(
+                    text, sig, ps, w, fuse(sig, w), self._confidence(sig, w), factors, query_regions
+                )
+            )
+        return out
 
-    def _confidence(self, signals: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:
-        """Absolute, query-independent evidence in [0, 1]: calibrated dense similarities."""
+    def _confidence(
+        self, signals: Mapping[str, np.ndarray], weights: Mapping[str, float]
+    ) -> np.ndarray:
+        """Absolute, query-independent evidence in [0, 1]: calibrated dense similarities,
+        weighted as the query weighs the dense models."""
         anchors = self.settings.confidence_anchors
-        dense = {s: w for s, w in weights.items() if s in anchors and s in signals}
+        dense = {s: weights.get(s, 0.0) for s in anchors if s in signals}
         total = sum(dense.values())
         if total <= 0:
-            dense, total = {s: 1.0 for s in anchors if s in signals}, float(len(anchors))
+            dense = {s: 1.0 for s in dense}
+            total = float(len(dense)) or 1.0
         conf = np.zeros(len(self.corpus))
         for s, w in dense.items():
             lo, hi = anchors[s]
@@ -216,15 +251,74 @@ class Matcher:
         filters: Filters | None = None,
         min_score: float = 0.0,
     ) -> SearchResult:
-        """The initiatives that serve a statement, best first, with why each matched."""
+        """The initiatives that serve a statement, best first, with why each matched.
+
+        A statement with several needs is split and each need scored on its own; xQuAD then
+        orders the results so that each need the catalogue serves gets its best programmes
+        early, while a single-need statement ranks exactly as the engine scores it.
+        """
         k = check_k(k)
         text, notices = clean_query(query)
-        scored = self.score(text)
+        needs = split_needs(text)
         allowed = self._allowed(filters or Filters())
-        final = scored.final
-        rows = [r for r in top_k(final, k, allowed) if final[r] >= min_score]
-        matches = tuple(self._match(r, scored) for r in rows)
-        return SearchResult(text, matches, (), scored.query_regions, notices)
+        if len(needs) == 1:
+            whole = self.score_many([text], context=text)[0]
+            per_need = [whole]
+        else:
+            scored = self.score_many([text] + [n.query for n in needs], context=text)
+            whole, per_need = scored[0], scored[1:]
+        relevance = np.vstack([s.final for s in per_need])
+        strength = np.array([float(np.max(s.confidence * s.factors)) for s in per_need])
+        coverage = self._coverage(needs, per_need, relevance, strength, allowed)
+        if len(needs) == 1:
+            rows = top_k(whole.final, k, allowed)
+            score_of = whole.final
+        else:
+            columns = (
+                np.flatnonzero(allowed) if allowed is not None else np.arange(len(self.corpus))
+            )
+            # a need nothing serves (a gap) gets little say in the order
+            votes = np.maximum(strength, 0.05)
+            sharp = relevance[:, columns] ** self.settings.need_sharpness
+            picked = xquad_order(
+                whole.final[columns], sharp, votes, k, lam=self.settings.xquad_lambda
+            )
+            rows = [int(columns[i]) for i in picked]
+            score_of = relevance.max(axis=0)
+        rows = [r for r in rows if score_of[r] >= min_score]
+        served = {
+            r: tuple(c.text for c in coverage if self.corpus.ids[r] in c.results) for r in rows
+        }
+        matches = []
+        for r in rows:
+            best_need = int(np.argmax(relevance[:, r]))
+            basis = per_need[best_need] if len(needs) > 1 else whole
+            matches.append(self._match(r, basis, served[r], score=float(score_of[r])))
+        return SearchResult(text, tuple(matches), tuple(coverage), whole.query_regions, notices)
+
+    def _coverage(
+        self,
+        needs: list[Need],
+        per_need: list[Scored],
+        relevance: np.ndarray,
+        strength: np.ndarray,
+        allowed: np.ndarray | None,
+    ) -> list[NeedCoverage]:
+        """Each need's best programmes, and whether one serves it strongly enough to count."""
+        out = []
+        for i, (need, s) in enumerate(zip(needs, per_need, strict=True)):
+            conf = s.confidence * s.factors
+            best = top_k(relevance[i], self.settings.need_top, allowed)
+            serving = tuple(
+                self.corpus.ids[r] for r in best if conf[r] >= self.settings.partial_threshold
+            )
+            covered = bool(strength[i] >= self.settings.gap_threshold) and bool(serving)
+            out.append(
+                NeedCoverage(
+                    need.text, covered, serving if covered else (), round(float(strength[i]), 4)
+                )
+            )
+        return out
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         if filters == Filters():
@@ -254,10 +348,14 @@ class Matcher:
                 raise InputError(
                     f"unknown region {filters.region!r}; choose from {', '.join(sorted(known_regions))}"
                 )
-            mask &= np.array([
-                (not i.regions) if wanted == "global" else wanted in {r.lower() for r in i.regions}
-                for i in self.corpus
-            ])
+            mask &= np.array(
+                [
+                    (not i.regions)
+                    if wanted == "global"
+                    else wanted in {r.lower() for r in i.regions}
+                    for i in self.corpus
+                ]
+            )
         return mask
 
     def _best_passage(self, row: int, scored: Scored) -> str:
@@ -269,7 +367,9 @@ class Matcher:
             combined += scored.weights.get(signal, 0.0) * scores[rows]
         return self.index.passages[int(rows[int(np.argmax(combined))])].text
 
-    def _match(self, row: int, scored: Scored, needs: tuple[str, ...] = ()) -> Match:
+    def _match(
+        self, row: int, scored: Scored, needs: tuple[str, ...] = (), *, score: float | None = None
+    ) -> Match:
         ini = self.corpus.initiatives[row]
         passage = self._best_passage(row, scored)
         note = ""
@@ -281,9 +381,12 @@ class Matcher:
         return Match(
             id=ini.id,
             title=ini.title,
-            score=round(float(scored.final[row]), 4),
-            match=label_for(conf * float(scored.factors[row]), self.settings.strong_threshold,
-                            self.settings.partial_threshold).value,
+            score=round(float(scored.final[row] if score is None else score), 4),
+            match=label_for(
+                conf * float(scored.factors[row]),
+                self.settings.strong_threshold,
+                self.settings.partial_threshold,
+            ).value,
             sub_working_group=ini.sub_working_group,
             sub_working_group_title=ini.sub_working_group_title,
             organizations=ini.organizations,

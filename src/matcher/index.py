@@ -146,13 +146,17 @@ def check_index(
     manifest = _read_manifest(index_dir)
     reason = stale_reason(manifest, corpus, expected_models(encoders), settings)
     if reason:
-        raise MatcherIndexError(f"index in {index_dir} is stale: {reason}; run `matcher index build`")
+        raise MatcherIndexError(
+            f"index in {index_dir} is stale: {reason}; run `matcher index build`"
+        )
     for name, digest in manifest.get("files", {}).items():
         path = index_dir / name
         if not path.exists():
             raise MatcherIndexError(f"{path} is missing; run `matcher index build`")
         if _sha256(path) != digest:
-            raise MatcherIndexError(f"{path} is damaged (checksum differs); run `matcher index build`")
+            raise MatcherIndexError(
+                f"{path} is damaged (checksum differs); run `matcher index build`"
+            )
     return manifest
 
 
@@ -265,9 +269,7 @@ def build_index(
     _remove_stray_folders(index_dir.parent)
     if progress is None:
         progress = sys.stderr.isatty()
-    passages = split_corpus(
-        corpus, words=settings.passage_words, overlap=settings.passage_overlap
-    )
+    passages = split_corpus(corpus, words=settings.passage_words, overlap=settings.passage_overlap)
     models = expected_models(encoders)
     previous = _previous_vectors(index_dir, models) if index_dir.exists() else {}
     tmp = index_dir.parent / f"{_TMP_PREFIX}{os.getpid()}-{index_dir.name}"
@@ -298,8 +300,12 @@ def build_index(
         passage_path.write_text(
             "".join(
                 json.dumps(
-                    {"initiative_id": p.initiative_id, "number": p.number, "text": p.text,
-                     "title": p.title},
+                    {
+                        "initiative_id": p.initiative_id,
+                        "number": p.number,
+                        "text": p.text,
+                        "title": p.title,
+                    },
                     ensure_ascii=False,
                 )
                 + "\n"
@@ -326,7 +332,11 @@ def build_index(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return BuildReport(
-        str(index_dir), len(corpus), len(passages), embedded, reused,
+        str(index_dir),
+        len(corpus),
+        len(passages),
+        embedded,
+        reused,
         round(time.perf_counter() - start, 2),
     )
 
@@ -396,8 +406,9 @@ def index_status(
     try:
         manifest = check_index(index_dir, corpus, encoders, settings)
     except MatcherIndexError as exc:
-        status.update(state="missing" if not (index_dir / MANIFEST).exists() else "stale",
-                      problem=str(exc))
+        status.update(
+            state="missing" if not (index_dir / MANIFEST).exists() else "stale", problem=str(exc)
+        )
         return status
     status.update(
         state="current",

@@ -57,60 +57,171 @@ ORGANIZATIONS: dict[str, tuple[str, ...]] = {
 
 # canonical region -> (parent or "", aliases in English, Spanish, French, Portuguese, Russian, Arabic)
 REGIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "Americas": ("", (
-        "the americas", "americas", "western hemisphere", "hemispheric", "inter-american",
-        "las americas", "las américas", "les amériques", "as américas", "америка", "الأمريكتين",
-    )),
-    "Latin America and the Caribbean": ("Americas", (
-        "latin america and the caribbean", "latin america", "lac", "america latina", "américa latina", "amérique latine",
-        "латинская америка", "أمريكا اللاتينية",
-    )),
-    "Central America": ("Latin America and the Caribbean", (
-        "central america", "centroamerica", "centroamérica", "américa central",
-        "amérique centrale", "центральная америка", "أمريكا الوسطى",
-    )),
-    "Caribbean": ("Latin America and the Caribbean", (
-        "caribbean", "caribe", "caraïbes", "caraibes", "карибский", "الكاريبي",
-    )),
-    "South America": ("Latin America and the Caribbean", (
-        "south america", "sudamerica", "sudamérica", "suramérica", "américa del sur",
-        "amérique du sud", "южная америка", "أمريكا الجنوبية",
-    )),
+    "Americas": (
+        "",
+        (
+            "the americas",
+            "americas",
+            "western hemisphere",
+            "hemispheric",
+            "inter-american",
+            "las americas",
+            "las américas",
+            "les amériques",
+            "as américas",
+            "америка",
+            "الأمريكتين",
+        ),
+    ),
+    "Latin America and the Caribbean": (
+        "Americas",
+        (
+            "latin america and the caribbean",
+            "latin america",
+            "lac",
+            "america latina",
+            "américa latina",
+            "amérique latine",
+            "латинская америка",
+            "أمريكا اللاتينية",
+        ),
+    ),
+    "Central America": (
+        "Latin America and the Caribbean",
+        (
+            "central america",
+            "centroamerica",
+            "centroamérica",
+            "américa central",
+            "amérique centrale",
+            "центральная америка",
+            "أمريكا الوسطى",
+        ),
+    ),
+    "Caribbean": (
+        "Latin America and the Caribbean",
+        (
+            "caribbean",
+            "caribe",
+            "caraïbes",
+            "caraibes",
+            "карибский",
+            "الكاريبي",
+        ),
+    ),
+    "South America": (
+        "Latin America and the Caribbean",
+        (
+            "south america",
+            "sudamerica",
+            "sudamérica",
+            "suramérica",
+            "américa del sur",
+            "amérique du sud",
+            "южная америка",
+            "أمريكا الجنوبية",
+        ),
+    ),
     "Andean": ("South America", ("andean", "andino", "andina", "andinos", "andes", "andin")),
     "North America": ("Americas", ("north america", "norteamérica", "amérique du nord")),
-    "Africa": ("", ("africa", "african", "áfrica", "afrique", "africain", "африка", "أفريقيا",
-                    "افريقيا")),
-    "Southern Africa": ("Africa", (
-        "southern africa", "southern african", "south africa", "south african", "sadc", "áfrica austral", "afrique australe",
-        "южная африка",
-    )),
-    "West Africa": ("Africa", (
-        "west africa", "western africa", "ecowas", "áfrica occidental", "afrique de l'ouest",
-        "западная африка", "غرب أفريقيا",
-    )),
-    "East Africa": ("Africa", ("east africa", "eastern africa", "afrique de l'est",
-                               "áfrica oriental", "восточная африка", "شرق أفريقيا")),
+    "Africa": (
+        "",
+        ("africa", "african", "áfrica", "afrique", "africain", "африка", "أفريقيا", "افريقيا"),
+    ),
+    "Southern Africa": (
+        "Africa",
+        (
+            "southern africa",
+            "southern african",
+            "south africa",
+            "south african",
+            "sadc",
+            "áfrica austral",
+            "afrique australe",
+            "южная африка",
+        ),
+    ),
+    "West Africa": (
+        "Africa",
+        (
+            "west africa",
+            "western africa",
+            "ecowas",
+            "áfrica occidental",
+            "afrique de l'ouest",
+            "западная африка",
+            "غرب أفريقيا",
+        ),
+    ),
+    "East Africa": (
+        "Africa",
+        (
+            "east africa",
+            "eastern africa",
+            "afrique de l'est",
+            "áfrica oriental",
+            "восточная африка",
+            "شرق أفريقيا",
+        ),
+    ),
     "Central Africa": ("Africa", ("central africa", "afrique centrale")),
-    "North Africa": ("Africa", ("north africa", "northern africa", "afrique du nord",
-                                "norte de áfrica", "северная африка", "شمال أفريقيا")),
+    "North Africa": (
+        "Africa",
+        (
+            "north africa",
+            "northern africa",
+            "afrique du nord",
+            "norte de áfrica",
+            "северная африка",
+            "شمال أفريقيا",
+        ),
+    ),
     "Asia": ("", ("asia", "asie", "азия", "آسيا")),
-    "Southeast Asia": ("Asia", (
-        "southeast asia", "south-east asia", "south east asia", "asean", "sudeste asiático",
-        "asie du sud-est", "юго-восточная азия", "جنوب شرق آسيا",
-    )),
+    "Southeast Asia": (
+        "Asia",
+        (
+            "southeast asia",
+            "south-east asia",
+            "south east asia",
+            "asean",
+            "sudeste asiático",
+            "asie du sud-est",
+            "юго-восточная азия",
+            "جنوب شرق آسيا",
+        ),
+    ),
     "East Asia": ("Asia", ("east asia", "eastern asia", "asie de l'est", "восточная азия")),
-    "South Asia": ("Asia", ("south asia", "southern asia", "asie du sud", "южная азия",
-                            "جنوب آسيا")),
-    "Central Asia": ("Asia", ("central asia", "asie centrale", "центральная азия",
-                              "آسيا الوسطى")),
-    "Middle East": ("", (
-        "middle east", "middle eastern", "near east", "oriente medio", "medio oriente",
-        "moyen-orient", "ближний восток", "الشرق الأوسط",
-    )),
-    "Pacific": ("", (
-        "pacific island", "pacific islands", "the pacific", "oceania", "pacífico", "pacifique",
-        "тихоокеанск", "المحيط الهادئ",
-    )),
+    "South Asia": (
+        "Asia",
+        ("south asia", "southern asia", "asie du sud", "южная азия", "جنوب آسيا"),
+    ),
+    "Central Asia": ("Asia", ("central asia", "asie centrale", "центральная азия", "آسيا الوسطى")),
+    "Middle East": (
+        "",
+        (
+            "middle east",
+            "middle eastern",
+            "near east",
+            "oriente medio",
+            "medio oriente",
+            "moyen-orient",
+            "ближний восток",
+            "الشرق الأوسط",
+        ),
+    ),
+    "Pacific": (
+        "",
+        (
+            "pacific island",
+            "pacific islands",
+            "the pacific",
+            "oceania",
+            "pacífico",
+            "pacifique",
+            "тихоокеанск",
+            "المحيط الهادئ",
+        ),
+    ),
     "Europe": ("", ("europe", "european", "balkan", "balkans", "europa", "европа", "أوروبا")),
 }
 
@@ -193,7 +304,9 @@ def _country_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
             if len(folded) >= 4:  # short names ("Chad" is 4) risk matching ordinary words
                 name_to_iso.setdefault(folded, iso3)
     alternatives = sorted(name_to_iso, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w])")
+    pattern = re.compile(
+        r"(?<![\w])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w])"
+    )
     return pattern, name_to_iso
 
 
@@ -252,9 +365,7 @@ def _region_mentions(text: str) -> list[str]:
     return [alias_to_region[m.group(1)] for m in pattern.finditer(folded)]
 
 
-def find_regions(
-    title: str, text: str, organizations: tuple[str, ...] = ()
-) -> tuple[str, ...]:
+def find_regions(title: str, text: str, organizations: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The regions an initiative is limited to; empty when it is offered globally.
 
     Evidence, strongest first:

@@ -89,9 +89,7 @@ def split_passages(initiative: Initiative, *, words: int = 90, overlap: int = 20
             merged.append(piece)
     if not merged:
         merged = [initiative.text]
-    return [
-        Passage(initiative.id, n, text, initiative.title) for n, text in enumerate(merged)
-    ]
+    return [Passage(initiative.id, n, text, initiative.title) for n, text in enumerate(merged)]
 
 
 def split_corpus(

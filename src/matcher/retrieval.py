@@ -14,9 +14,12 @@ from matcher.metadata import regions_compatible
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 
 ENGLISH_STOPWORDS = frozenset(
-    """a an and are as at be but by can can't cannot do does for from has have how i in into is
-    it its no not of on or our so that the their there these they this to too us was we were what
-    when where which who will with without you your need needs want help new more than very""".split()
+    """
+    a an and are as at be but by can can't cannot do does for from has have how i in into is
+    it its no not of on or our so that the their there these they this to too us was we were
+    what when where which who will with without you your need needs want help new more than
+    very
+    """.split()
 )
 
 
@@ -33,6 +36,16 @@ def english_share(text: str, vocabulary: frozenset[str] | set[str]) -> float:
         return 1.0
     known = sum(1 for w in words if w in vocabulary or w in ENGLISH_STOPWORDS)
     return known / len(words)
+
+
+def english_weight(
+    share: float, *, foreign_below: float = 0.3, english_above: float = 0.6
+) -> float:
+    """How much to trust the English signals for a text with this English share: 0 below
+    `foreign_below` (Spanish or French text still shares a few words with English), 1 above
+    `english_above` (English keyword queries carry names and shorthand no lexicon knows), linear
+    between."""
+    return min(1.0, max(0.0, (share - foreign_below) / (english_above - foreign_below)))
 
 
 def max_by_owner(passage_scores: np.ndarray, owners: np.ndarray, n_items: int) -> np.ndarray:
