@@ -262,7 +262,7 @@ class Matcher:
         needs = split_needs(text)
         allowed = self._allowed(filters or Filters())
         if len(needs) == 1:
-            whole = self.score_many([text], context=text)[0]
+            whole = self.score_many([needs[0].query], context=text)[0]
             per_need = [whole]
         else:
             scored = self.score_many([text] + [n.query for n in needs], context=text)
@@ -309,9 +309,7 @@ class Matcher:
         for i, (need, s) in enumerate(zip(needs, per_need, strict=True)):
             conf = s.confidence * s.factors
             best = top_k(relevance[i], self.settings.need_top, allowed)
-            serving = tuple(
-                self.corpus.ids[r] for r in best if conf[r] >= self.settings.partial_threshold
-            )
+            serving = tuple(self.corpus.ids[r] for r in best if conf[r] >= self.settings.gap_threshold)
             covered = bool(strength[i] >= self.settings.gap_threshold) and bool(serving)
             out.append(
                 NeedCoverage(
@@ -377,15 +375,14 @@ class Matcher:
             note = f"Limited to {', '.join(ini.regions)}"
         elif ini.regions:
             note = f"Regional: {', '.join(ini.regions)}"
-        conf = float(scored.confidence[row])
+        conf = float(scored.confidence[row] * scored.factors[row])
+        label_score = float(np.sqrt(conf * max(0.0, float(scored.final[row]))))
         return Match(
             id=ini.id,
             title=ini.title,
             score=round(float(scored.final[row] if score is None else score), 4),
             match=label_for(
-                conf * float(scored.factors[row]),
-                self.settings.strong_threshold,
-                self.settings.partial_threshold,
+                label_score, self.settings.strong_threshold, self.settings.partial_threshold
             ).value,
             sub_working_group=ini.sub_working_group,
             sub_working_group_title=ini.sub_working_group_title,

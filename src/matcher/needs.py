@@ -27,16 +27,23 @@ _CONJUNCTIONS = re.compile(
     re.IGNORECASE,
 )
 # Leading words that only say "we lack / we need": dropped so the need itself remains.
+_DEFICIT_PHRASES = (
+    "have no", "has no", "there is no", "there are no", "no", "not enough", "lack of", "lack",
+    "lacking", "without", "need to", "needs to", "need", "needs", "want to", "wants to",
+    "would like to", "require", "requires", "don't have", "do not have", "can't", "cannot",
+    "unable to", "weak", "insufficient", "limited", "no tenemos", "necesitamos", "queremos",
+    "falta de", "falta", "sin", "carecemos de", "no hay", "no existe", "nous n'avons pas de",
+    "nous n'avons pas", "pas de", "manque de", "nous voulons", "nous avons besoin de",
+    "nous avons besoin d'", "il faut", "não temos", "precisamos de", "não há", "нет", "нужна",
+    "нужно", "нужен", "нам нужна", "не хватает", "نحتاج إلى", "لا يوجد", "ليس لدينا",
+)
+_CONNECTOR = re.compile(
+    r"^(?:and|but|so|also|then|while|y|pero|también|et|mais|aussi|e|mas|но|а|и)\s+", re.IGNORECASE
+)
 _DEFICIT = re.compile(
-    r"^(?:(?:and|but|so|also|then|y|pero|et|mais|e|mas|но|а|и)\s+)?"
-    r"(?:(?:we|our country|they|nosotros|nous|nós|мы)\s+)?(?:(?:also|still|urgently)\s+)?"
-    r"(?:have\s+no|has\s+no|there\s+is\s+no|there\s+are\s+no|no|not\s+enough|lack\s+of|lack|"
-    r"lacking|without|need(?:s)?(?:\s+to)?|want(?:s)?\s+to|would\s+like\s+to|require(?:s)?|"
-    r"don't\s+have|do\s+not\s+have|can't|cannot|unable\s+to|weak|insufficient|limited|"
-    r"no\s+tenemos|necesitamos|queremos|falta\s+de|falta|sin|carecemos\s+de|no\s+hay|"
-    r"nous\s+n'avons\s+pas\s+de|nous\s+n'avons\s+pas|pas\s+de|manque\s+de|nous\s+voulons|"
-    r"nous\s+avons\s+besoin\s+d[e']|il\s+faut|não\s+temos|precisamos\s+de|falta\s+de|"
-    r"нет|нужна|нужно|нужен|нам\s+нужна|не\s+хватает|نحتاج\s+إلى|لا\s+يوجد|ليس\s+لدينا)\b\s*",
+    r"^(?:(?:we|our country|they|nosotros|nous|nós|мы)\s+)?(?:(?:also|still|urgently)\s+)?(?:"
+    + "|".join(re.escape(p).replace("\\ ", r"\s+") for p in sorted(_DEFICIT_PHRASES, key=len, reverse=True))
+    + r")(?=\s|$)\s*",
     re.IGNORECASE,
 )
 # Fragments that qualify the previous need rather than state a new one.
@@ -109,7 +116,7 @@ def as_need(piece: str) -> str:
     """A clause rewritten as the capacity it asks for: leading deficit words removed."""
     text = _strip(piece)
     for _ in range(3):
-        stripped = _DEFICIT.sub("", text, count=1).strip()
+        stripped = _DEFICIT.sub("", _CONNECTOR.sub("", text, count=1), count=1).strip()
         if stripped == text or not stripped:
             break
         text = _strip(stripped)
@@ -133,7 +140,8 @@ def split_needs(statement: str) -> list[Need]:
                 pieces.extend(_strip(p) for p in _split_conjunctions(clause))
     pieces = _merge_small([p for p in pieces if p], ", ")
     if len(pieces) <= 1:
-        return [Need(text=as_need(statement) or statement, query=statement)]
+        text = as_need(statement) or statement
+        return [Need(text=text, query=text)]
     if len(pieces) > MAX_NEEDS:
         head = pieces[: MAX_NEEDS - 1]
         pieces = [*head, ", ".join(pieces[MAX_NEEDS - 1 :])]

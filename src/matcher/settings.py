@@ -57,10 +57,14 @@ class Settings:
     region_penalty: float = 0.5
     """Multiplier on the score of an initiative limited to a region the query is not in."""
     confidence_anchors: dict[str, tuple[float, float]] = field(
-        default_factory=lambda: {"minilm": (0.2, 0.6), "use": (0.2, 0.6), "e5": (0.78, 0.88)}
+        default_factory=lambda: {
+            "minilm": (0.267, 0.605),
+            "use": (0.173, 0.344),
+            "e5": (0.828, 0.882),
+        }
     )
-    """Per dense signal, the cosine of an unrelated pair and of a clearly relevant one: the fixed
-    anchors that map similarities onto a confidence comparable across queries."""
+    """Per dense model, the median best cosine of an out-of-scope need and of a judged in-scope
+    need (dev set): anchors mapping similarity onto a confidence comparable across queries."""
     expand_abbreviations: bool = True
     """Append the spelled-out form of field shorthand (SBIRT, THN, ATS, K9) to the query."""
     always_encode: tuple[str, ...] = ("minilm", "use")
@@ -72,11 +76,14 @@ class Settings:
     for a need counts as serving it."""
     need_top: int = 3
     """An initiative serves a need when it is among that need's best `need_top` (and not weak)."""
-    gap_threshold: float = 0.45
-    """A need whose best confidence is below this is reported as a gap."""
-    strong_threshold: float = 0.62
-    partial_threshold: float = 0.45
-    """Fused-score cut-offs of the `match` labels (calibrated on the dev set)."""
+    gap_threshold: float = 0.29
+    """A need whose best confidence is below this is reported as a gap: the 5th percentile of the
+    judged in-scope dev needs, so about 1 real need in 20 is called a gap."""
+    strong_threshold: float = 0.85
+    partial_threshold: float = 0.7
+    """Cut-offs on sqrt(confidence x relative score) for the `match` labels. On the dev set's
+    top 10s, `strong` results were grade >= 2 about 70% of the time and grade >= 1 about 95%;
+    `partial` results grade >= 1 about 65%; `weak` ones mostly unjudged."""
 
     def index_key(self) -> dict[str, object]:
         """The settings an index depends on."""
