@@ -309,7 +309,9 @@ class Matcher:
         for i, (need, s) in enumerate(zip(needs, per_need, strict=True)):
             conf = s.confidence * s.factors
             best = top_k(relevance[i], self.settings.need_top, allowed)
-            serving = tuple(self.corpus.ids[r] for r in best if conf[r] >= self.settings.gap_threshold)
+            serving = tuple(
+                self.corpus.ids[r] for r in best if conf[r] >= self.settings.gap_threshold
+            )
             covered = bool(strength[i] >= self.settings.gap_threshold) and bool(serving)
             out.append(
                 NeedCoverage(

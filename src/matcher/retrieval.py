@@ -69,7 +69,9 @@ def argmax_by_owner(passage_scores: np.ndarray, owners: np.ndarray, n_items: int
 def minmax(scores: np.ndarray) -> np.ndarray:
     """Scores mapped onto [0, 1] within one query (all zeros when they are all equal)."""
     scores = np.asarray(scores, dtype=np.float64)
-    lo, hi = float(scores.min(initial=0.0)), float(scores.max(initial=0.0))
+    if scores.size == 0:
+        return scores
+    lo, hi = float(scores.min()), float(scores.max())
     if hi - lo < 1e-12:
         return np.zeros_like(scores)
     return (scores - lo) / (hi - lo)
@@ -86,15 +88,29 @@ def blend_weights(
     return {n: w / total for n, w in mixed.items()} if total > 0 else mixed
 
 
-def fuse(signals: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:
-    """Convex combination of per-query min-max normalised signal scores."""
+def scale_by_max(scores: np.ndarray) -> np.ndarray:
+    """Scores divided by the query's best score (all zeros when none is positive).
+
+    Unlike min-max, the zero point stays meaningful: BM25 gives 0 to an initiative sharing no
+    word with the query and that stays 0, and a cosine keeps its distance from zero.
+    """
+    scores = np.clip(np.asarray(scores, dtype=np.float64), 0.0, None)
+    top = float(scores.max()) if scores.size else 0.0
+    return scores / top if top > 1e-12 else np.zeros_like(scores)
+
+
+def fuse(
+    signals: Mapping[str, np.ndarray], weights: Mapping[str, float], *, norm: str = "max"
+) -> np.ndarray:
+    """Convex combination of per-query normalised signal scores (`norm`: "max" or "minmax")."""
     names = [n for n in signals if weights.get(n, 0.0) > 0]
     if not names:
         raise ValueError("no signal has a positive weight")
     total = sum(weights[n] for n in names)
     fused = np.zeros_like(next(iter(signals.values())), dtype=np.float64)
     for n in names:
-        fused += (weights[n] / total) * minmax(signals[n])
+        scaled = scale_by_max(signals[n]) if norm == "max" else minmax(signals[n])
+        fused += (weights[n] / total) * scaled
     return fused
 
 
