@@ -218,10 +218,9 @@ class Matcher:
         out = []
         for text, w, sig, ps in zip(texts, weights, signals, passage_scores, strict=True):
             w = {s: v for s, v in w.items() if s in sig}
+            fused = fuse(sig, w, norm=self.settings.normalization)
             out.append(
-                Scored(
-                    text, sig, ps, w, fuse(sig, w), self._confidence(sig, w), factors, query_regions
-                )
+                Scored(text, sig, ps, w, fused, self._confidence(sig, w), factors, query_regions)
             )
         return out
 
