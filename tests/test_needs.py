@@ -13,8 +13,14 @@ def texts(statement: str) -> list[str]:
 @pytest.mark.parametrize(
     ("statement", "expected"),
     [
-        ("postal fentanyl trafficking, no forensic lab", ["postal fentanyl trafficking", "forensic lab"]),
-        ("detector dogs for fentanyl at the airport", ["detector dogs for fentanyl at the airport"]),
+        (
+            "postal fentanyl trafficking, no forensic lab",
+            ["postal fentanyl trafficking", "forensic lab"],
+        ),
+        (
+            "detector dogs for fentanyl at the airport",
+            ["detector dogs for fentanyl at the airport"],
+        ),
         (
             "treatment for women who use drugs, including pregnant women",
             ["treatment for women who use drugs, including pregnant women"],
@@ -48,7 +54,10 @@ def test_split_english(statement: str, expected: list[str]) -> None:
         (
             "Necesitamos crear un sistema nacional de alerta temprana y capacitar a nuestros "
             "laboratorios forenses",
-            ["crear un sistema nacional de alerta temprana", "capacitar a nuestros laboratorios forenses"],
+            [
+                "crear un sistema nacional de alerta temprana",
+                "capacitar a nuestros laboratorios forenses",
+            ],
         ),
         (
             "Nous n'avons pas de données fiables. Nous voulons former les agents de santé",

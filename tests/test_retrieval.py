@@ -11,10 +11,10 @@ from matcher.retrieval import (
     fuse,
     max_by_owner,
     minmax,
-    scale_by_max,
     region_factors,
-    top_k,
+    scale_by_max,
     tokens,
+    top_k,
 )
 
 

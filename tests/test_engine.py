@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from matcher.engine import Filters, Matcher, clean_query
+from matcher.errors import InputError
+from matcher.settings import MAX_QUERY_CHARS, Settings
+
+
+@pytest.fixture
+def matcher(tmp_path: Path, mini_corpus, fake_encoders) -> Matcher:
+    return Matcher.open(tmp_path / "index", corpus=mini_corpus, encoders=fake_encoders)
+
+
+def ids(result) -> list[str]:
+    return [m.id for m in result.results]
+
+
+def test_open_builds_on_first_use_then_reuses(tmp_path: Path, mini_corpus, fake_encoders) -> None:
+    told: list[str] = []
+    Matcher.open(tmp_path / "i", corpus=mini_corpus, encoders=fake_encoders, on_build=told.append)
+    Matcher.open(tmp_path / "i", corpus=mini_corpus, encoders=fake_encoders, on_build=told.append)
+    assert len(told) == 1 and "no index" in told[0]
+
+
+def test_search_ranks_the_initiative_sharing_the_query_words(matcher: Matcher) -> None:
+    result = matcher.search("detector dogs fentanyl airports", k=3)
+    assert ids(result)[0] == "1209"
+    top = result.results[0]
+    assert top.title == "Canine Forces Component"
+    assert top.sub_working_group == "1.2"
+    assert top.highlights == ("Detector", "dog", "fentanyl", "airports")  # stems meet
+    assert "Detector dog teams" in top.passage
+    assert top.match in {"strong", "partial", "weak"}
+
+
+def test_two_needs_are_both_served_in_the_top(matcher: Matcher) -> None:
+    result = matcher.search(
+        "fentanyl in mail and express parcels; addiction treatment courses", k=3
+    )
+    assert [n.text for n in result.needs] == [
+        "fentanyl in mail and express parcels",
+        "addiction treatment courses",
+    ]
+    top2 = set(ids(result)[:2])
+    assert "1204" in top2 and top2 & {"3200", "3218"}
+    first = result.results[0]
+    assert first.needs  # each result says which need it serves
+
+
+def test_filters(matcher: Matcher) -> None:
+    assert set(ids(matcher.search("training", filters=Filters(sub_working_group="3.2")))) == {
+        "3200",
+        "3218",
+    }
+    only_wco = ids(matcher.search("fentanyl", filters=Filters(organization="wco")))
+    assert only_wco == ["1204"]
+    assert ids(matcher.search("early warning", filters=Filters(region="Americas"))) == ["2103"]
+    with pytest.raises(InputError, match=r"unknown sub-working group '9\.9'"):
+        matcher.search("x y", filters=Filters(sub_working_group="9.9"))
+    with pytest.raises(InputError, match="unknown organisation 'ACME'"):
+        matcher.search("x y", filters=Filters(organization="ACME"))
+    with pytest.raises(InputError, match="unknown region 'Mars'"):
+        matcher.search("x y", filters=Filters(region="Mars"))
+
+
+def test_region_of_the_query_lowers_initiatives_limited_elsewhere(matcher: Matcher) -> None:
+    plain = matcher.search("early warning systems new psychoactive substances", k=6)
+    kenya = matcher.search("early warning systems new psychoactive substances in Kenya", k=6)
+    plain_2103 = next(m for m in plain.results if m.id == "2103")
+    kenya_2103 = next(m for m in kenya.results if m.id == "2103")
+    assert kenya.query_regions == ("East Africa",)
+    assert kenya_2103.score < plain_2103.score
+    assert kenya_2103.region_note == "Limited to Americas"
+    assert plain_2103.region_note == "Regional: Americas"
+
+
+@pytest.mark.parametrize("k", [0, -1, 201, 2.5, "3", True])
+def test_bad_k(matcher: Matcher, k) -> None:
+    with pytest.raises(InputError, match="k must be a whole number from 1 to 200"):
+        matcher.search("fentanyl", k=k)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t", "?!", "\x00\x01", None, 42])
+def test_empty_or_non_text_query(matcher: Matcher, query) -> None:
+    with pytest.raises(InputError):
+        matcher.search(query)
+
+
+def test_long_query_is_truncated_with_a_notice() -> None:
+    text, notices = clean_query("fentanyl " * 2000)
+    assert len(text) == MAX_QUERY_CHARS
+    assert "truncated" in notices[0]
+
+
+def test_min_score_and_k(matcher: Matcher) -> None:
+    assert len(matcher.search("training", k=2).results) == 2
+    assert all(m.score >= 0.5 for m in matcher.search("training", min_score=0.5).results)
+
+
+def test_similar_excludes_itself_and_finds_the_twin(matcher: Matcher) -> None:
+    pairs = matcher.similar("3200", k=2)
+    assert pairs[0][0].id == "3218"
+    assert pairs[0][1] > 0.6
+    assert "3200" not in [p[0].id for p in pairs]
+    with pytest.raises(InputError, match="no initiative with id"):
+        matcher.similar("0000")
+
+
+def test_with_settings_shares_the_index(matcher: Matcher) -> None:
+    other = matcher.with_settings(region_penalty=0.1)
+    assert other.index is matcher.index and other.settings.region_penalty == 0.1
+    assert matcher.settings == Settings()

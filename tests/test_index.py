@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matcher.corpus import Corpus, load_corpus
+from matcher.errors import MatcherIndexError
+from matcher.index import build_index, index_status, load_index
+from matcher.settings import Settings
+from tests.conftest import HashingEncoder
+
+
+@pytest.fixture
+def built(tmp_path: Path, mini_corpus: Corpus, fake_encoders) -> Path:
+    index_dir = tmp_path / "index"
+    build_index(index_dir, mini_corpus, fake_encoders, Settings(), progress=False)
+    return index_dir
+
+
+def test_manifest_records_what_the_index_was_built_from(built: Path, mini_corpus) -> None:
+    manifest = json.loads((built / "manifest.json").read_text())
+    assert manifest["schema_version"] == 1
+    assert manifest["corpus_hash"] == mini_corpus.content_hash
+    assert manifest["models"]["minilm"] == {"name": "fake-a", "fingerprint": "fake-a-64", "dim": 64}
+    assert manifest["counts"] == {"initiatives": 6, "passages": 6}
+    assert sorted(manifest["files"]) == [
+        "faiss_minilm.index",
+        "faiss_use.index",
+        "passages.jsonl",
+        "vectors_minilm.npy",
+        "vectors_use.npy",
+    ]
+    assert not list(built.parent.glob(".matcher-*"))  # no temporary folder left behind
+
+
+def test_faiss_equals_numpy_brute_force(built: Path, mini_corpus, fake_encoders) -> None:
+    index = load_index(built, mini_corpus, fake_encoders, Settings())
+    query = fake_encoders["minilm"].encode(["fentanyl in mail parcels"])[0]
+    brute = index.vectors["minilm"] @ query
+    assert index.search("minilm", query) == pytest.approx(brute, abs=1e-6)
+
+
+def test_save_then_load_gives_identical_vectors(built: Path, mini_corpus, fake_encoders) -> None:
+    index = load_index(built, mini_corpus, fake_encoders, Settings())
+    again = load_index(built, mini_corpus, fake_encoders, Settings())
+    for signal in ("minilm", "use"):
+        assert np.array_equal(index.vectors[signal], again.vectors[signal])
+    assert [p.text for p in index.passages] == [p.text for p in again.passages]
+
+
+def edited_corpus(tmp_path: Path, mini_corpus: Corpus) -> Corpus:
+    rows = [ini.to_dict() for ini in mini_corpus]
+    rows[1]["text"] = "Customs and postal services stop fentanyl in letters."
+    path = tmp_path / "edited.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return load_corpus(path)
+
+
+def test_changed_corpus_is_stale_and_only_changed_text_is_re_embedded(
+    built: Path, tmp_path: Path, mini_corpus
+) -> None:
+    edited = edited_corpus(tmp_path, mini_corpus)
+    encoders = {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)}
+    with pytest.raises(MatcherIndexError, match=r"stale: .*corpus.*run `matcher index build`"):
+        load_index(built, edited, encoders, Settings())
+    report = build_index(built, edited, encoders, Settings(), progress=False)
+    assert report.embedded == {"minilm": 1, "use": 1}
+    assert report.reused == {"minilm": 5, "use": 5}
+    assert encoders["minilm"].calls == 1
+    load_index(built, edited, encoders, Settings())
+
+
+def test_other_model_or_settings_is_stale(built: Path, mini_corpus, fake_encoders) -> None:
+    other = {**fake_encoders, "minilm": HashingEncoder("other-model", 64)}
+    with pytest.raises(MatcherIndexError, match="minilm model differs"):
+        load_index(built, mini_corpus, other, Settings())
+    with pytest.raises(MatcherIndexError, match="other passage or model settings"):
+        load_index(built, mini_corpus, fake_encoders, Settings(passage_words=40))
+
+
+def test_missing_index_says_how_to_build(tmp_path: Path, mini_corpus, fake_encoders) -> None:
+    with pytest.raises(MatcherIndexError, match=r"no index in .*; run `matcher index build`"):
+        load_index(tmp_path / "nothing", mini_corpus, fake_encoders, Settings())
+    status = index_status(tmp_path / "nothing", mini_corpus, fake_encoders, Settings())
+    assert status["state"] == "missing"
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (
+            lambda d: (d / "faiss_minilm.index").write_bytes(
+                (d / "faiss_minilm.index").read_bytes()[:50]
+            ),
+            "damaged",
+        ),
+        (lambda d: (d / "vectors_use.npy").unlink(), "missing"),
+        (lambda d: (d / "manifest.json").write_text("{not json"), "damaged"),
+        (lambda d: (d / "passages.jsonl").write_text("garbage\n"), "damaged"),
+    ],
+)
+def test_damaged_files_are_detected(
+    built: Path, mini_corpus, fake_encoders, damage, message
+) -> None:
+    damage(built)
+    with pytest.raises(MatcherIndexError, match=message):
+        load_index(built, mini_corpus, fake_encoders, Settings())
+
+
+def test_hand_edited_manifest_is_detected(built: Path, mini_corpus, fake_encoders) -> None:
+    manifest = json.loads((built / "manifest.json").read_text())
+    manifest["models"]["minilm"]["dim"] = 32
+    (built / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(MatcherIndexError, match="differs"):
+        load_index(built, mini_corpus, fake_encoders, Settings())
+
+
+def test_wrong_dimension_vectors_are_detected(built: Path, mini_corpus, fake_encoders) -> None:
+    np.save(built / "vectors_use.npy", np.zeros((6, 16), dtype=np.float32))
+    manifest = json.loads((built / "manifest.json").read_text())
+    import hashlib
+
+    manifest["files"]["vectors_use.npy"] = hashlib.sha256(
+        (built / "vectors_use.npy").read_bytes()
+    ).hexdigest()
+    (built / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(MatcherIndexError, match=r"shape \(6, 16\), expected \(6, 32\)"):
+        load_index(built, mini_corpus, fake_encoders, Settings())
+
+
+def test_files_in_the_folder_that_are_not_ours_survive_a_rebuild(
+    built: Path, mini_corpus, fake_encoders
+) -> None:
+    (built / "README.md").write_text("keep me")
+    build_index(built, mini_corpus, fake_encoders, Settings(), progress=False)
+    assert (built / "README.md").read_text() == "keep me"
