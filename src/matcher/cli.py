@@ -207,10 +207,32 @@ def _search_batch(args: argparse.Namespace) -> int:
                 {
                     "qid": q.qid,
                     "results": [{"id": m.id, "score": m.score} for m in result.results],
+                    "needs": [n.to_dict() for n in result.needs],
                 },
                 ensure_ascii=False,
             )
         )
+    return 0
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    from matcher.brief import render
+
+    if not args.text:
+        raise InputError("give the needs statement as TEXT")
+    shortlist = [s for s in (args.shortlist or "").split(",") if s.strip()]
+    brief = _open(args).brief(" ".join(args.text), shortlist=shortlist or None, k=args.k)
+    text = render(brief, args.format)
+    if args.output:
+        target = Path(args.output)
+        if not target.parent.exists():
+            raise InputError(f"folder {target.parent} does not exist")
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+        print(f"wrote the brief to {target}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -235,15 +257,32 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from matcher.evaluate import evaluate, format_report, load_queries
+    from matcher.evaluate import (
+        evaluate,
+        evaluate_needs,
+        format_report,
+        load_out_of_scope,
+        load_queries,
+    )
 
     queries = load_queries(args.file)
     matcher = _open(args)
     report = evaluate(queries, lambda q: [m.id for m in matcher.search(q, k=10).results])
+    if args.needs or args.out_of_scope:
+        oos = load_out_of_scope(args.out_of_scope) if args.out_of_scope else []
+        report["needs"] = evaluate_needs(queries, oos, lambda q, k: matcher.search(q, k=k))
     if args.json:
         _print_json({k: v for k, v in report.items() if args.per_query or k != "per_query"})
     else:
         print(format_report(report, f"{args.file}: {len(queries)} queries"))
+        if "needs" in report:
+            needs = {k: v for k, v in report["needs"].items() if k != "out_of_scope_statements"}
+            print("needs: " + ", ".join(f"{k}={v}" for k, v in needs.items()))
+            for row in report["needs"]["out_of_scope_statements"]:
+                shown = "; ".join(
+                    f"{n['text']} [{'covered' if n['covered'] else 'GAP'}]" for n in row["needs"]
+                )
+                print(f"  {row['qid']}: {shown}")
     return 0
 
 
@@ -291,6 +330,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
+    p = sub.add_parser("brief", help="export a country brief (Markdown, CSV or JSON)")
+    p.add_argument("text", nargs="*", help="the needs statement")
+    p.add_argument("--format", choices=["md", "csv", "json"], default="md")
+    p.add_argument("-o", "--output", help="write to FILE instead of standard output")
+    p.add_argument("--shortlist", help="comma-separated initiative ids to include (default: top k)")
+    p.add_argument("--k", type=int, default=10)
+    p.set_defaults(func=cmd_brief)
+
     p = sub.add_parser("similar", help="initiatives closest to one initiative")
     p.add_argument("id")
     p.add_argument("--k", type=int, default=5)
@@ -301,6 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
     p.add_argument("--per-query", action="store_true", help="with --json: include each query")
+    p.add_argument("--needs", action="store_true", help="also measure need coverage and gaps")
+    p.add_argument("--out-of-scope", metavar="FILE", help="statements whose needs are gaps")
     p.set_defaults(func=cmd_eval)
     return parser
 

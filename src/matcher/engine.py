@@ -8,12 +8,13 @@ for m in result.results: print(m.id, m.title, m.match)
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from matcher.brief import Brief, make_brief
 from matcher.corpus import Corpus, Initiative, load_corpus
 from matcher.encoders import Encoder, default_encoders, english_lexicon
 from matcher.errors import InputError, MatcherIndexError
@@ -309,7 +310,10 @@ class Matcher:
             conf = s.confidence * s.factors
             best = top_k(relevance[i], self.settings.need_top, allowed)
             serving = tuple(
-                self.corpus.ids[r] for r in best if conf[r] >= self.settings.gap_threshold
+                self.corpus.ids[r]
+                for r in best
+                if conf[r] >= self.settings.gap_threshold
+                and relevance[i, r] >= self.settings.need_relative
             )
             covered = bool(strength[i] >= self.settings.gap_threshold) and bool(serving)
             out.append(
@@ -399,6 +403,18 @@ class Matcher:
     def match_for(self, initiative_id: str, scored: Scored, needs: tuple[str, ...] = ()) -> Match:
         """The Match record of one initiative under an already scored query."""
         return self._match(self._rows[self.corpus.get(initiative_id).id], scored, needs)
+
+    def brief(
+        self, statement: str, *, shortlist: Sequence[str] | None = None, k: int = 10
+    ) -> Brief:
+        """A country brief: the top `k` programmes, or exactly the shortlisted ones."""
+        if shortlist:
+            for initiative_id in shortlist:
+                self.corpus.get(initiative_id)  # unknown ids are an InputError
+            result = self.search(statement, k=min(MAX_K, len(self.corpus)))
+        else:
+            result = self.search(statement, k=k)
+        return make_brief(result, shortlist)
 
     # ------------------------------------------------------------------ catalogue
     def get(self, initiative_id: str) -> Initiative:

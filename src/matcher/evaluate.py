@@ -133,3 +133,79 @@ def format_report(report: Mapping[str, Any], title: str = "") -> str:
             f"{name:<14}{m['queries']:>4}{m['ndcg@10']:>10.3f}{m['recall@10']:>8.3f}{m['mrr@10']:>8.3f}"
         )
     return "\n".join(lines)
+
+
+def load_out_of_scope(path: str | Path) -> list[dict[str, Any]]:
+    """Read statements with `needs` and `out_of_scope_needs` (dev_out_of_scope.json format)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: cannot read a JSON list ({exc})") from None
+    if not isinstance(data, list) or not all(
+        isinstance(r, dict) and "query" in r and "out_of_scope_needs" in r for r in data
+    ):
+        raise InputError(f"{path}: expected a list of {{qid, query, needs, out_of_scope_needs}}")
+    return data
+
+
+def evaluate_needs(
+    queries: Sequence[JudgedQuery],
+    out_of_scope: Sequence[Mapping[str, Any]],
+    search: Callable[[str, int], Any],
+) -> dict[str, Any]:
+    """Need coverage and gap calibration.
+
+    * coverage: for each judged need of a multi-need query, its programmes are the query's
+      grade >= 2 initiatives that rank in the top 5 when the need alone is searched; the need is
+      served when one of them is in the statement's top 10.
+    * in-scope gap rate: each judged need searched alone, flagged as a gap or not.
+    * out-of-scope: each out-of-scope need searched alone must be a gap with no strong match;
+      each statement searched whole must report a gap, and in mixed statements the other need
+      must be covered.
+    """
+    served = total = unmapped = 0
+    gaps_in_scope = needs_in_scope = 0
+    for q in queries:
+        for need in q.needs:
+            alone = search(need, 5)
+            needs_in_scope += 1
+            gaps_in_scope += int(bool(alone.needs) and not any(n.covered for n in alone.needs))
+            if len(q.needs) < 2:
+                continue
+            programmes = {m.id for m in alone.results if q.judgments.get(m.id, 0) >= RELEVANT}
+            if not programmes:
+                unmapped += 1
+                continue
+            total += 1
+            top = {m.id for m in search(q.query, CUTOFF).results}
+            served += int(bool(programmes & top))
+    oos_needs = oos_flagged = oos_strong = 0
+    statements = []
+    for row in out_of_scope:
+        for need in row["out_of_scope_needs"]:
+            alone = search(need, 5)
+            oos_needs += 1
+            oos_flagged += int(not any(n.covered for n in alone.needs))
+            oos_strong += int(any(m.match == "strong" for m in alone.results))
+        whole = search(row["query"], CUTOFF)
+        statements.append(
+            {
+                "qid": row.get("qid"),
+                "needs": [{"text": n.text, "covered": n.covered} for n in whole.needs],
+                "gaps_reported": len(whole.gaps),
+                "expected_gaps": len(row["out_of_scope_needs"]),
+                "expected_covered": len(row["needs"]) - len(row["out_of_scope_needs"]),
+            }
+        )
+    return {
+        "multi_need_coverage": round(served / total, 4) if total else None,
+        "multi_needs_measured": total,
+        "multi_needs_without_mapped_programme": unmapped,
+        "in_scope_gap_rate": round(gaps_in_scope / needs_in_scope, 4) if needs_in_scope else None,
+        "in_scope_needs": needs_in_scope,
+        "out_of_scope_flagged_rate": round(oos_flagged / oos_needs, 4) if oos_needs else None,
+        "out_of_scope_with_strong_match": oos_strong,
+        "out_of_scope_needs": oos_needs,
+        "out_of_scope_statements": statements,
+    }

@@ -78,7 +78,9 @@ class Settings:
     """Per-need relevance is raised to this power before xQuAD: only an initiative near the top
     for a need counts as serving it."""
     need_top: int = 3
-    """An initiative serves a need when it is among that need's best `need_top` (and not weak)."""
+    """An initiative serves a need when it is among that need's best `need_top`, scores at least
+    `need_relative` of that need's best, and clears the gap threshold itself."""
+    need_relative: float = 0.5
     gap_threshold: float = 0.29
     """A need whose best confidence is below this is reported as a gap: the 5th percentile of the
     judged in-scope dev needs, so about 1 real need in 20 is called a gap."""
