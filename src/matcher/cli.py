@@ -222,17 +222,72 @@ def cmd_brief(args: argparse.Namespace) -> int:
         raise InputError("give the needs statement as TEXT")
     shortlist = [s for s in (args.shortlist or "").split(",") if s.strip()]
     brief = _open(args).brief(" ".join(args.text), shortlist=shortlist or None, k=args.k)
-    text = render(brief, args.format)
-    if args.output:
-        target = Path(args.output)
-        if not target.parent.exists():
-            raise InputError(f"folder {target.parent} does not exist")
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-        print(f"wrote the brief to {target}", file=sys.stderr)
-    else:
+    _write_or_print(render(brief, args.format), args.output)
+    return 0
+
+
+def _write_or_print(text: str, output: str | None) -> None:
+    if not output:
         sys.stdout.write(text)
+        return
+    target = Path(output)
+    if not target.parent.exists():
+        raise InputError(f"folder {target.parent} does not exist")
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+    print(f"wrote {target}", file=sys.stderr)
+
+
+def cmd_overlaps(args: argparse.Namespace) -> int:
+    from matcher import overlap_report
+
+    matcher = _open(args)
+    pairs, clusters = matcher.overlaps(cls=args.cls, min_score=args.min_score)
+    if args.json:
+        _print_json(
+            {"pairs": [p.to_dict() for p in pairs], "clusters": [c.to_dict() for c in clusters]}
+        )
+        return 0
+    if args.format == "md":
+        _write_or_print(overlap_report.to_markdown(pairs, clusters, matcher.corpus), args.output)
+        return 0
+    if args.format == "csv":
+        _write_or_print(overlap_report.to_csv(pairs, matcher.corpus), args.output)
+        return 0
+    for c in clusters:
+        print(f"[{c.cls.value}] {c.label}: {', '.join(c.ids)}")
+    print()
+    for p in pairs:
+        print(f"{p.a} ~ {p.b}  {p.cls.value:<16} {p.score:.2f}  {p.reason}")
+        print(f"{'':>15}differs: {p.differs}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from matcher.overlap_report import render_diff
+    from matcher.overlaps import diff_summary, diff_words
+
+    corpus = load_corpus(_corpus_path(args))
+    a, b = corpus.get(args.a), corpus.get(args.b)
+    segments = diff_words(a.text, b.text)
+    counts = diff_summary(segments)
+    if args.json:
+        _print_json(
+            {
+                "a": a.id,
+                "b": b.id,
+                "words": counts,
+                "segments": [{"side": s.side, "text": s.text} for s in segments],
+            }
+        )
+        return 0
+    print(f"A = {a.id}: {a.title}\nB = {b.id}: {b.title}")
+    print(
+        f"{counts['both']} words shared, {counts['a']} only in A [-...-], "
+        f"{counts['b']} only in B {{+...+}}\n"
+    )
+    print(render_diff(segments))
     return 0
 
 
@@ -337,6 +392,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shortlist", help="comma-separated initiative ids to include (default: top k)")
     p.add_argument("--k", type=int, default=10)
     p.set_defaults(func=cmd_brief)
+
+    p = sub.add_parser("overlaps", help="duplicate and overlapping initiatives, with clusters")
+    p.add_argument(
+        "--class", dest="cls", choices=["verbatim", "near-duplicate", "family", "thematic-overlap"]
+    )
+    p.add_argument("--min-score", type=float, default=0.0)
+    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--format",
+        choices=["text", "md", "csv"],
+        default="text",
+        help="md or csv: a report for a secretariat meeting",
+    )
+    p.add_argument("-o", "--output", help="write the report to FILE")
+    p.set_defaults(func=cmd_overlaps)
+
+    p = sub.add_parser("diff", help="word-level differences between two initiatives")
+    p.add_argument("a")
+    p.add_argument("b")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("similar", help="initiatives closest to one initiative")
     p.add_argument("id")

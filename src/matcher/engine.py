@@ -31,6 +31,16 @@ from matcher.index import (
 from matcher.lexical import LexicalIndex, _stopword_stems
 from matcher.metadata import mentioned_regions
 from matcher.needs import Need, split_needs, xquad_order
+from matcher.overlaps import (
+    DiffSegment,
+    OverlapClass,
+    OverlapCluster,
+    OverlapPair,
+    OverlapSettings,
+    cluster_overlaps,
+    diff_words,
+    find_overlaps,
+)
 from matcher.results import Match, NeedCoverage, SearchResult
 from matcher.retrieval import (
     blend_weights,
@@ -120,6 +130,7 @@ class Matcher:
         self.english_words = self.lexical.vocabulary | english_lexicon()
         self._stopwords = _stopword_stems()
         self._lock = threading.Lock()
+        self._overlaps: tuple[list[OverlapPair], list[OverlapCluster]] | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -415,6 +426,44 @@ class Matcher:
         else:
             result = self.search(statement, k=k)
         return make_brief(result, shortlist)
+
+    # ------------------------------------------------------------------ overlaps
+    def overlaps(
+        self,
+        *,
+        cls: str | None = None,
+        min_score: float = 0.0,
+        settings: OverlapSettings | None = None,
+    ) -> tuple[list[OverlapPair], list[OverlapCluster]]:
+        """Overlapping pairs (optionally one class, above a score) and their clusters."""
+        if cls is not None and cls not in {c.value for c in OverlapClass}:
+            raise InputError(
+                f"unknown overlap class {cls!r}; choose from "
+                f"{', '.join(c.value for c in OverlapClass)}"
+            )
+        if not 0.0 <= min_score <= 1.0:
+            raise InputError(f"min-score must be between 0 and 1 (got {min_score})")
+        with self._lock:
+            if settings is not None or self._overlaps is None:
+                pairs = find_overlaps(self.corpus.initiatives, self.initiative_vectors(), settings)
+                clusters = cluster_overlaps(pairs, self.corpus.initiatives)
+                if settings is not None:
+                    return self._filter_overlaps(pairs, clusters, cls, min_score)
+                self._overlaps = (pairs, clusters)
+            pairs, clusters = self._overlaps
+        return self._filter_overlaps(pairs, clusters, cls, min_score)
+
+    @staticmethod
+    def _filter_overlaps(
+        pairs: list[OverlapPair], clusters: list[OverlapCluster], cls: str | None, min_score: float
+    ) -> tuple[list[OverlapPair], list[OverlapCluster]]:
+        keep = [p for p in pairs if (cls is None or p.cls == cls) and p.score >= min_score]
+        kept_clusters = [c for c in clusters if cls is None or c.cls == cls]
+        return keep, kept_clusters
+
+    def diff(self, a: str, b: str) -> list[DiffSegment]:
+        """Word-level differences between two initiatives' descriptions."""
+        return diff_words(self.corpus.get(a).text, self.corpus.get(b).text)
 
     # ------------------------------------------------------------------ catalogue
     def get(self, initiative_id: str) -> Initiative:
