@@ -41,6 +41,7 @@ from matcher.overlaps import (
     diff_words,
     find_overlaps,
 )
+from matcher.projection import Projection, fit_projection
 from matcher.results import Match, NeedCoverage, SearchResult
 from matcher.retrieval import (
     blend_weights,
@@ -131,6 +132,7 @@ class Matcher:
         self._stopwords = _stopword_stems()
         self._lock = threading.Lock()
         self._overlaps: tuple[list[OverlapPair], list[OverlapCluster]] | None = None
+        self._projection: Projection | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -487,6 +489,19 @@ class Matcher:
         sims[row] = -np.inf
         order = top_k(sims, k)
         return [(self.corpus.initiatives[i], round(float(sims[i]), 4)) for i in order]
+
+    def map_points(self, query: str | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """2-D coordinates of every initiative (PCA of their vectors), and of the query if given."""
+        with self._lock:
+            if self._projection is None:
+                self._projection = fit_projection(self.initiative_vectors())
+            projection = self._projection
+        points = projection.transform(self.initiative_vectors())
+        if not query:
+            return points, None
+        text, _ = clean_query(query)
+        vector = self.encoders["minilm"].encode([expand_abbreviations(text)], kind="query")
+        return points, projection.transform(vector)[0]
 
     def with_settings(self, **changes: object) -> Matcher:
         """A Matcher sharing this one's index and models, with some ranking settings changed."""

@@ -1,0 +1,94 @@
+"""Overlaps: copies, twins, families and thematic overlaps, with a side-by-side diff."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.shared import escape_md, load, run
+from matcher import overlap_report
+from matcher.overlaps import OverlapClass, diff_summary
+
+st.title("Overlaps")
+st.caption(
+    "Where the catalogue repeats itself: the same text under two ids, twins that differ only in "
+    "region or scope, components of one programme, and different programmes serving one need."
+)
+
+matcher = load()
+if matcher is None:
+    st.stop()
+
+found = run(lambda: matcher.overlaps())
+if found is None:
+    st.stop()
+all_pairs, clusters = found
+classes = [c.value for c in OverlapClass]
+c1, c2 = st.columns([3, 1])
+chosen = c1.multiselect("Classes", classes, default=classes)
+min_score = c2.slider("Minimum score", 0.0, 1.0, 0.0, 0.05)
+pairs = [p for p in all_pairs if p.cls.value in chosen and p.score >= min_score]
+
+counts = {c: sum(1 for p in all_pairs if p.cls.value == c) for c in classes}
+for col, (name, n) in zip(st.columns(len(classes)), counts.items(), strict=True):
+    col.metric(name, n)
+
+st.subheader("Clusters")
+for c in clusters:
+    if c.cls.value in chosen:
+        titles = "; ".join(f"{i} {matcher.get(i).title[:60]}" for i in c.ids)
+        st.markdown(f"- **{escape_md(c.label)}** ({c.cls.value}): {escape_md(titles)}")
+
+st.subheader(f"{len(pairs)} pairs")
+st.dataframe(
+    [
+        {
+            "A": p.a,
+            "B": p.b,
+            "class": p.cls.value,
+            "score": p.score,
+            "why": p.reason,
+            "what differs": p.differs,
+        }
+        for p in pairs
+    ],
+    hide_index=True,
+    width="stretch",
+)
+
+if pairs:
+    label = st.selectbox("Compare a pair", [f"{p.a} ~ {p.b} ({p.cls.value})" for p in pairs])
+    a_id, b_id = label.split(" ")[0], label.split(" ")[2]
+    segments = run(lambda: matcher.diff(a_id, b_id)) or []
+    words = diff_summary(segments)
+    st.caption(
+        f"{words['both']} words shared · {words['a']} only in {a_id} · {words['b']} only in {b_id}"
+    )
+    left, right = st.columns(2)
+    for col, ini_id, side, colour in ((left, a_id, "a", "red"), (right, b_id, "b", "green")):
+        with col.container(border=True):
+            st.markdown(f"**{ini_id}: {escape_md(matcher.get(ini_id).title)}**")
+            text = " ".join(
+                escape_md(s.text)
+                if s.side == "both"
+                else f":{colour}-background[{escape_md(s.text)}]"
+                for s in segments
+                if s.side in ("both", side)
+            )
+            st.markdown(text)
+
+st.subheader("Export for a meeting")
+e1, e2 = st.columns(2)
+e1.download_button(
+    "Report (Markdown)",
+    overlap_report.to_markdown(pairs, clusters, matcher.corpus),
+    "overlaps.md",
+    "text/markdown",
+    width="stretch",
+)
+e2.download_button(
+    "Pairs (CSV)",
+    overlap_report.to_csv(pairs, matcher.corpus),
+    "overlaps.csv",
+    "text/csv",
+    width="stretch",
+)
