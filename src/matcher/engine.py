@@ -162,7 +162,7 @@ class Matcher:
         index_path = Path(index_dir) if index_dir else DEFAULT_INDEX_DIR
         if not isinstance(corpus, Corpus):
             corpus = load_corpus(corpus or DEFAULT_CORPUS)
-        encoders = dict(encoders or default_encoders())
+        encoders = dict(encoders or default_encoders(settings.dense_models))
         recover_interrupted_swap(index_path)
         try:
             index = load_index(index_path, corpus, encoders, settings)
@@ -328,7 +328,10 @@ class Matcher:
                 if conf[r] >= self.settings.gap_threshold
                 and relevance[i, r] >= self.settings.need_relative
             )
-            covered = bool(strength[i] >= self.settings.gap_threshold) and bool(serving)
+            covered = bool(strength[i] >= self.settings.gap_threshold)
+            if covered and not serving:  # the surest programme serves it even if ranked lower
+                masked = conf if allowed is None else np.where(allowed, conf, -np.inf)
+                serving = (self.corpus.ids[int(np.argmax(masked))],)
             out.append(
                 NeedCoverage(
                     need.text, covered, serving if covered else (), round(float(strength[i]), 4)
