@@ -172,6 +172,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         return _search_batch(args)
     if not args.text:
         raise InputError("give the needs as TEXT, or a query file with --batch FILE")
+    from matcher.engine import check_k, clean_query
+
+    check_k(args.k)
+    clean_query(" ".join(args.text))
     matcher = _open(args)
     result = matcher.search(
         " ".join(args.text), k=args.k, filters=_filters(args), min_score=args.min_score
@@ -196,9 +200,11 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def _search_batch(args: argparse.Namespace) -> int:
+    from matcher.engine import check_k
     from matcher.evaluate import load_queries
 
     queries = load_queries(args.batch, judged=False)
+    check_k(args.k)
     matcher = _open(args)
     for q in queries:
         result = matcher.search(q.query, k=args.k, filters=_filters(args), min_score=args.min_score)
@@ -220,6 +226,10 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
     if not args.text:
         raise InputError("give the needs statement as TEXT")
+    from matcher.engine import check_k, clean_query
+
+    check_k(args.k)
+    clean_query(" ".join(args.text))
     shortlist = [s for s in (args.shortlist or "").split(",") if s.strip()]
     brief = _open(args).brief(" ".join(args.text), shortlist=shortlist or None, k=args.k)
     _write_or_print(render(brief, args.format), args.output)
@@ -242,6 +252,8 @@ def _write_or_print(text: str, output: str | None) -> None:
 def cmd_overlaps(args: argparse.Namespace) -> int:
     from matcher import overlap_report
 
+    if not 0.0 <= args.min_score <= 1.0:
+        raise InputError(f"min-score must be between 0 and 1 (got {args.min_score})")
     matcher = _open(args)
     pairs, clusters = matcher.overlaps(cls=args.cls, min_score=args.min_score)
     if args.json:
@@ -292,6 +304,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
+    from matcher.engine import check_k
+
+    check_k(args.k)
+    load_corpus(_corpus_path(args)).get(args.id)
     matcher = _open(args)
     pairs = matcher.similar(args.id, k=args.k)
     if args.json:

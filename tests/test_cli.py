@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+import matcher.encoders
+import matcher.engine
+from matcher.cli import build_parser, main
+from tests.conftest import DATA, HashingEncoder
+
+COMMANDS = ["corpus", "show", "index", "search", "brief", "overlaps", "diff", "similar", "eval"]
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    def fakes(*_: object) -> dict[str, HashingEncoder]:
+        return {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)}
+
+    monkeypatch.setenv("MATCHER_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("MATCHER_CORPUS", str(DATA / "mini.jsonl"))
+    monkeypatch.setattr(matcher.engine, "default_encoders", fakes)
+    monkeypatch.setattr(matcher.encoders, "default_encoders", fakes)
+    return tmp_path
+
+
+@pytest.fixture
+def built(env: Path, capsys) -> Path:
+    assert main(["index", "build"]) == 0
+    capsys.readouterr()
+    return env
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    assert "usage: matcher" in capsys.readouterr().out
+
+
+def test_parser_knows_every_command() -> None:
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    assert sorted(sub.choices) == sorted(COMMANDS)
+
+
+def test_corpus_json_on_the_real_page(capsys) -> None:
+    assert (
+        main(["--corpus", str(Path("corpus/global-coalition-initiatives.txt")), "corpus", "--json"])
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["initiatives"] == 118
+    assert len(data["sub_working_groups"]) == 7
+    assert {"2206", "2206A"} <= set(data["ids"])
+
+
+def test_show_and_unknown_id(env: Path, capsys) -> None:
+    assert main(["show", "1209", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "Canine Forces Component"
+    assert main(["show", "9999"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: no initiative with id '9999'")
+
+
+def test_search_json_contract(env: Path, capsys) -> None:
+    assert main(["search", "detector dogs fentanyl airports", "--k", "2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["query"] == "detector dogs fentanyl airports"
+    first = data["results"][0]
+    assert set(first) >= {
+        "id",
+        "title",
+        "score",
+        "match",
+        "sub_working_group",
+        "organizations",
+        "regions",
+        "passage",
+        "highlights",
+        "needs",
+    }
+    assert first["id"] == "1209" and len(data["results"]) == 2
+    assert data["needs"][0] == {
+        "text": "detector dogs fentanyl airports",
+        "covered": True,
+        "results": data["needs"][0]["results"],
+        "best_confidence": data["needs"][0]["best_confidence"],
+    }
+
+
+def test_search_batch_prints_one_line_per_query(env: Path, capsys) -> None:
+    batch = env / "q.json"
+    batch.write_text(
+        json.dumps(
+            [{"qid": "A", "query": "fentanyl mail"}, {"qid": "B", "query": "treatment courses"}]
+        )
+    )
+    assert main(["search", "--batch", str(batch), "--json", "--k", "3"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x["qid"] for x in lines] == ["A", "B"]
+    assert all(len(x["results"]) == 3 and "needs" in x for x in lines)
+    assert set(lines[0]["results"][0]) == {"id", "score"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["search", "fentanyl", "--k", "0"], 2, "k must be a whole number"),
+        (["search", "fentanyl", "--k", "-3"], 2, "k must be a whole number"),
+        (["search", "fentanyl", "--k", "9999999"], 2, "k must be a whole number"),
+        (["search", "fentanyl", "--swg", "8.8"], 2, "unknown sub-working group"),
+        (["search", "   "], 2, "the query is empty"),
+        (["search"], 2, "give the needs as TEXT"),
+        (["search", "--batch", "missing.json"], 2, "no such file"),
+        (["overlaps", "--min-score", "3"], 2, "min-score must be between 0 and 1"),
+        (["diff", "1101", "0000"], 2, "no initiative with id '0000'"),
+        (["brief", "fentanyl", "--format", "pdf"], 2, "invalid choice"),
+        (["--corpus", "nope.jsonl", "corpus"], 3, "cannot read"),
+    ],
+)
+def test_errors_are_one_line_with_exit_codes(built: Path, capsys, argv, code, message) -> None:
+    assert main(argv) == code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+
+
+def test_malformed_batch_file(env: Path, capsys) -> None:
+    bad = env / "bad.json"
+    bad.write_text('[{"qid": 1}]')
+    assert main(["search", "--batch", str(bad)]) == 2
+    assert "needs a 'qid' and a text 'query'" in capsys.readouterr().err
+
+
+def test_bad_input_is_refused_before_any_index_work(env: Path, capsys) -> None:
+    assert main(["search", "fentanyl", "--k", "0"]) == 2
+    assert not (env / "index").exists()
+
+
+def test_index_build_and_status(env: Path, capsys) -> None:
+    assert main(["index", "status"]) == 4
+    assert "missing" in capsys.readouterr().out
+    assert main(["index", "build", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["passages"] == 6
+    assert main(["index", "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["state"] == "current"
+
+
+def test_brief_to_file_and_csv(env: Path, capsys) -> None:
+    out = env / "brief.csv"
+    argv = ["brief", "fentanyl in mail parcels", "--format", "csv", "--k", "1", "-o", str(out)]
+    assert main(argv) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert rows[0]["id"] == "1204"
+
+
+def test_overlaps_json_and_diff(env: Path, capsys) -> None:
+    assert main(["overlaps", "--json", "--class", "verbatim"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["pairs"][0]["a"] == "3200" and data["pairs"][0]["b"] == "3218"
+    assert data["pairs"][0]["class"] == "verbatim"
+    assert data["clusters"] == [
+        {"label": data["clusters"][0]["label"], "ids": ["3200", "3218"], "class": "verbatim"}
+    ]
+    assert main(["diff", "3200", "3218"]) == 0
+    assert "words shared, 0 only in A" in capsys.readouterr().out
+
+
+def test_eval_prints_the_table(env: Path, capsys) -> None:
+    queries = env / "judged.json"
+    queries.write_text(
+        json.dumps(
+            [{"qid": "Q", "query": "detector dogs", "style": "short", "judgments": {"1209": 3}}]
+        )
+    )
+    assert main(["eval", str(queries), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["overall"]["ndcg@10"] == 1.0

@@ -1,0 +1,71 @@
+"""A few golden queries on the real models and catalogue; a reader can check each answer by
+reading the named initiatives on the page."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matcher.engine import Matcher
+from matcher.settings import DEFAULT_INDEX_DIR
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher.open(DEFAULT_INDEX_DIR, progress=False)
+
+
+def top(matcher: Matcher, query: str, k: int = 3) -> list[str]:
+    return [m.id for m in matcher.search(query, k=k).results]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("detector dogs for fentanyl at the airport", "1209"),  # WCO canine component
+        ("PICS incident communication on precursor shipments", "1107"),  # INCB PICS
+        ("SNOOP online vendor marketplace profiles", "2203"),
+        ("captagon trafficking dialogue in the Middle East", "1213"),  # MEDD
+        ("take-home naloxone for people likely to witness an overdose", "3210"),  # S-O-S
+    ],
+)
+def test_golden_english(matcher: Matcher, query: str, expected: str) -> None:
+    assert expected in top(matcher, query)
+
+
+def test_spanish_need_finds_the_english_early_warning_programmes(matcher: Matcher) -> None:
+    ids = top(matcher, "no tenemos sistema de alerta temprana", k=5)
+    assert {"2102", "2103"} & set(ids)
+
+
+def test_two_needs_each_get_a_programme(matcher: Matcher) -> None:
+    result = matcher.search("postal fentanyl trafficking, no forensic lab", k=5)
+    assert [n.text for n in result.needs] == ["postal fentanyl trafficking", "forensic lab"]
+    assert all(n.covered for n in result.needs)
+    ids = [m.id for m in result.results[:3]]
+    assert {"1204", "1205"} & set(ids) and {"1203", "1113", "2115"} & set(ids)
+
+
+def test_out_of_scope_need_is_a_gap(matcher: Matcher) -> None:
+    result = matcher.search("naloxone for overdose responders; new fire engines for the capital")
+    assert result.gaps == ("new fire engines for the capital",)
+
+
+def test_region_awareness_labels_other_regions(matcher: Matcher) -> None:
+    result = matcher.search("safe disposal of seized chemicals in Kenya", k=10)
+    se_asia = next(m for m in result.results if m.id == "1117")
+    assert se_asia.region_note == "Limited to Southeast Asia"
+
+
+def test_torch_forward_equals_sentence_transformers(matcher: Matcher) -> None:
+    from sentence_transformers import SentenceTransformer
+
+    from matcher.encoders import MiniLMEncoder
+
+    texts = ["postal fentanyl trafficking", "a much longer text about laboratories " * 20, "x"]
+    reference = SentenceTransformer(str(MiniLMEncoder.model_dir()), device="cpu").encode(
+        texts, normalize_embeddings=True
+    )
+    assert np.abs(matcher.encoders["minilm"].encode(texts) - reference).max() < 1e-5
