@@ -69,3 +69,23 @@ def test_torch_forward_equals_sentence_transformers(matcher: Matcher) -> None:
         texts, normalize_embeddings=True
     )
     assert np.abs(matcher.encoders["minilm"].encode(texts) - reference).max() < 1e-5
+
+
+def test_shared_engine_under_eight_threads(matcher: Matcher) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = [
+        "postal fentanyl trafficking, no forensic lab",
+        "no tenemos sistema de alerta temprana",
+        "detector dogs at the airport",
+        "prisons overcrowded; treatment inside prisons",
+        "Нужна оценка угрозы синтетических наркотиков",
+        "PEN Online onboarding",
+    ] * 8
+
+    def run(q: str) -> tuple:
+        return tuple((m.id, m.score) for m in matcher.search(q, k=5).results)
+
+    sequential = [run(q) for q in queries]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(run, queries)) == sequential

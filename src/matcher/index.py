@@ -213,11 +213,15 @@ def _previous_vectors(
     for signal, want in models.items():
         if manifest.get("models", {}).get(signal) != dict(want):
             continue
+        path = index_dir / f"vectors_{signal}.npy"
+        # only vectors that are exactly what the manifest recorded: a damaged file is re-embedded
+        if not path.exists() or manifest.get("files", {}).get(path.name) != _sha256(path):
+            continue
         try:
-            array = np.load(index_dir / f"vectors_{signal}.npy", allow_pickle=False)
+            array = np.load(path, allow_pickle=False)
         except (OSError, ValueError):
             continue
-        if array.shape[0] != len(passages):
+        if array.shape != (len(passages), want["dim"]):
             continue
         reuse[signal] = {_text_key(p.embed_text): array[i] for i, p in enumerate(passages)}
     return reuse
@@ -379,8 +383,12 @@ def _remove_stray_folders(parent: Path) -> None:
 
 
 def recover_interrupted_swap(index_dir: Path) -> None:
-    """If a build died between its two renames, put the previous index back."""
-    if index_dir.exists() or not index_dir.parent.exists():
+    """If a build died between its two renames, put the previous index back; then remove the
+    temporary folders of builds whose process is gone."""
+    if not index_dir.parent.exists():
+        return
+    if index_dir.exists():
+        _remove_stray_folders(index_dir.parent)
         return
     for item in index_dir.parent.iterdir():
         if item.name.startswith(_OLD_PREFIX) and item.name.endswith(f"-{index_dir.name}"):

@@ -1,0 +1,273 @@
+"""Failure modes made explicit: any input, damaged files, crashes mid-build, concurrent users."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from matcher.brief import render
+from matcher.cli import main
+from matcher.corpus import load_corpus
+from matcher.engine import Filters, Matcher
+from matcher.errors import InputError, MatcherIndexError
+from matcher.index import load_index
+from matcher.needs import split_needs
+from matcher.settings import MAX_QUERY_CHARS, Settings
+from tests.conftest import DATA, HashingEncoder
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def fakes() -> dict[str, HashingEncoder]:
+    return {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    index = tmp_path_factory.mktemp("hardening") / "index"
+    return Matcher.open(index, corpus=load_corpus(DATA / "mini.jsonl"), encoders=fakes())
+
+
+NASTY = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=60),
+    st.sampled_from(
+        [
+            "",
+            "   ",
+            "\n\n\t",
+            "\x00\x01\x02",
+            "🙂🔥💊" * 20,
+            "مرحبا بالعالم؛ نحتاج إلى علاج",
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "'; DROP TABLE x; --",
+            "42",
+            "1) 2) 3) ; ; ,,,",
+            "-" * 500,
+            "a" * (MAX_QUERY_CHARS * 20),
+            "\u202eevil\u202c",
+        ]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=NASTY)
+def test_any_text_into_search_needs_and_brief(engine: Matcher, text: str) -> None:
+    try:
+        result = engine.search(text, k=5)
+    except InputError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert 0 < len(result.results) <= 5
+    assert result.needs and all(n.text for n in result.needs)
+    assert len(result.query) <= MAX_QUERY_CHARS
+    assert split_needs(result.query)
+    json.loads(render(engine.brief(text, k=3), "json"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=st.text(max_size=20))
+def test_any_id_into_similar_and_diff(engine: Matcher, value: str) -> None:
+    try:
+        engine.similar(value, k=2)
+        engine.diff(value, "1101")
+    except InputError as exc:
+        assert "no initiative with id" in str(exc)
+
+
+@settings(max_examples=50, deadline=None)
+@given(cls=st.one_of(st.none(), st.text(max_size=12)), score=st.floats(allow_nan=True))
+def test_any_overlap_filters(engine: Matcher, cls, score: float) -> None:
+    try:
+        engine.overlaps(cls=cls, min_score=score)
+    except InputError:
+        pass
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=NASTY, k=st.integers(min_value=-5, max_value=500))
+def test_cli_never_shows_a_traceback(
+    engine: Matcher,
+    text: str,
+    k: int,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MATCHER_INDEX_DIR", str(engine.index_dir))
+    monkeypatch.setenv("MATCHER_CORPUS", str(DATA / "mini.jsonl"))
+    import matcher.engine
+
+    monkeypatch.setattr(matcher.engine, "default_encoders", lambda *_: fakes())
+    code = main(["search", text, "--k", str(k), "--json"])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    if code == 0:
+        json.loads(out.out)
+    else:
+        assert code == 2 and len(out.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(sub_working_group="0.0"), Filters(organization="Nobody"), Filters(region="Atlantis")],
+)
+def test_unknown_filter_values(engine: Matcher, filters: Filters) -> None:
+    with pytest.raises(InputError, match="choose from"):
+        engine.search("fentanyl", filters=filters)
+
+
+def test_nan_min_score_in_overlaps_is_refused(engine: Matcher) -> None:
+    with pytest.raises(InputError):
+        engine.overlaps(min_score=float("nan"))
+
+
+# ------------------------------------------------------------------ damaged index
+
+
+def copy_index(engine: Matcher, tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / "index"
+    shutil.copytree(engine.index_dir, target)
+    return target
+
+
+def answers(m: Matcher) -> list[list[str]]:
+    return [
+        [r.id for r in m.search(q, k=4).results]
+        for q in ("fentanyl mail", "treatment courses", "early warning Americas")
+    ]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncate_faiss", "delete_vectors", "edit_manifest", "wrong_dimension", "other_model"],
+)
+def test_damaged_index_is_rebuilt_with_a_message_or_refused(
+    engine: Matcher, tmp_path: Path, damage: str
+) -> None:
+    index = copy_index(engine, tmp_path)
+    encoders = fakes()
+    if damage == "truncate_faiss":
+        path = index / "faiss_minilm.index"
+        path.write_bytes(path.read_bytes()[:40])
+    elif damage == "delete_vectors":
+        (index / "vectors_use.npy").unlink()
+    elif damage == "edit_manifest":
+        manifest = json.loads((index / "manifest.json").read_text())
+        manifest["corpus_hash"] = "0" * 16
+        (index / "manifest.json").write_text(json.dumps(manifest))
+    elif damage == "wrong_dimension":
+        np.save(index / "vectors_minilm.npy", np.zeros((6, 10), dtype=np.float32))
+    else:
+        encoders["minilm"] = HashingEncoder("another-model", 64)
+    with pytest.raises(MatcherIndexError, match="run `matcher index build`"):
+        load_index(index, engine.corpus, encoders, Settings())
+    told: list[str] = []
+    rebuilt = Matcher.open(index, corpus=engine.corpus, encoders=encoders, on_build=told.append)
+    assert told and "matcher index build" in told[0]
+    if damage != "other_model":
+        assert answers(rebuilt) == answers(engine)
+
+
+def test_pickled_vectors_are_never_loaded(engine: Matcher, tmp_path: Path) -> None:
+    import hashlib
+
+    index = copy_index(engine, tmp_path)
+    path = index / "vectors_use.npy"
+    np.save(path, np.array([{"evil": 1}] * 6, dtype=object), allow_pickle=True)
+    manifest = json.loads((index / "manifest.json").read_text())
+    manifest["files"]["vectors_use.npy"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    (index / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(MatcherIndexError, match="unreadable"):
+        load_index(index, engine.corpus, fakes(), Settings())
+
+
+# ------------------------------------------------------------------ crash safety
+
+SLOW_BUILD = textwrap.dedent(
+    """
+    import sys, time
+    sys.path.insert(0, {root!r})
+    from tests.conftest import HashingEncoder
+    from matcher.corpus import load_corpus
+    from matcher.index import build_index
+    from matcher.settings import Settings
+
+    class Slow(HashingEncoder):
+        def encode(self, texts, kind="passage"):
+            print("embedding", flush=True)
+            time.sleep(30)
+            return super().encode(texts, kind)
+
+    corpus = load_corpus({corpus!r})
+    build_index(__import__("pathlib").Path({index!r}), corpus,
+                {{"minilm": Slow("fake-a", 64), "use": Slow("fake-b", 32)}}, Settings(),
+                progress=False, batch=1)
+    """
+)
+
+
+def test_sigkill_mid_build_leaves_the_previous_index_usable(
+    engine: Matcher, tmp_path: Path
+) -> None:
+    index = copy_index(engine, tmp_path)
+    before = answers(Matcher.open(index, corpus=engine.corpus, encoders=fakes(), build=False))
+    rows = [i.to_dict() for i in engine.corpus]
+    rows[0]["text"] = "A changed description forces re-embedding."
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    script = SLOW_BUILD.format(root=str(ROOT), corpus=str(changed), index=str(index))
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "embedding"
+    assert list(tmp_path.glob(".matcher-build-*"))  # it was mid-write
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    after = Matcher.open(index, corpus=engine.corpus, encoders=fakes(), build=False)
+    assert answers(after) == before
+    assert not list(tmp_path.glob(".matcher-*"))  # the dead build's folder was cleaned up
+
+
+# ------------------------------------------------------------------ concurrency
+
+QUERIES = [
+    "fentanyl in mail and express parcels",
+    "detector dogs at airports",
+    "treatment courses",
+    "early warning in the Americas",
+    "precursor chemicals industry; addiction training",
+    "no tenemos sistema de alerta temprana",
+    "Kenya: dogs and parcels",
+    "x y z",
+]
+
+
+def test_eight_threads_give_the_sequential_results(engine: Matcher) -> None:
+    work = [QUERIES[i % len(QUERIES)] for i in range(200)]
+
+    def run(q: str) -> tuple:
+        r = engine.search(q, k=5)
+        return tuple((m.id, m.score, m.match, m.needs) for m in r.results), r.gaps
+
+    sequential = [run(q) for q in work]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        threaded = list(pool.map(run, work))
+    assert threaded == sequential
+    assert time.perf_counter() - start < 120  # not a benchmark: a hang guard
