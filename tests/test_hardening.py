@@ -93,9 +93,12 @@ def test_any_id_into_similar_and_diff(engine: Matcher, value: str) -> None:
 @given(cls=st.one_of(st.none(), st.text(max_size=12)), score=st.floats(allow_nan=True))
 def test_any_overlap_filters(engine: Matcher, cls, score: float) -> None:
     try:
-        engine.overlaps(cls=cls, min_score=score)
-    except InputError:
-        pass
+        pairs, clusters = engine.overlaps(cls=cls, min_score=score)
+    except InputError as exc:
+        assert "overlap class" in str(exc) or "min-score" in str(exc)
+        return
+    assert all(p.score >= score and (cls is None or p.cls == cls) for p in pairs)
+    assert all(cls is None or c.cls == cls for c in clusters)
 
 
 @settings(
