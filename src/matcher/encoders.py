@@ -170,12 +170,21 @@ class MiniLMEncoder:
     def encode(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
         model = self._load()
         texts = list(texts)
-        # batches of similar length pad little: cost follows the tokens actually there
+        # batches of similar length: padding a short need to a long statement's length costs
+        # more than a second forward pass
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for lo in range(0, len(order), self._batch):
-            rows = order[lo : lo + self._batch]
-            out[rows] = model.encode([texts[i] for i in rows])
+        batch: list[int] = []
+        for i in [*order, -1]:
+            if batch and (
+                i < 0
+                or len(batch) == self._batch
+                or len(texts[i]) > 1.5 * max(20, len(texts[batch[0]]))
+            ):
+                out[batch] = model.encode([texts[j] for j in batch])
+                batch = []
+            if i >= 0:
+                batch.append(i)
         return out
 
     def fingerprint(self) -> str:
