@@ -86,33 +86,34 @@ def cold_start(runs: int = 3) -> dict[str, float]:
     return {"median_s": round(statistics.median(times), 2), "runs": runs}
 
 
+def child_seconds(code: str) -> float:
+    """Run `code` in a new interpreter; it prints the seconds it measured on its last line."""
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def build_time() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        code = (
+        seconds = child_seconds(
             "import time,sys; t=time.perf_counter();"
             "from matcher.engine import Matcher;"
             f"Matcher.open({str(Path(tmp) / 'index')!r}, progress=False);"
             "print(time.perf_counter()-t)"
         )
-        out = subprocess.run(
-            [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
-        )
-    return {"seconds": round(float(out.stdout.strip().splitlines()[-1]), 1)}
+    return {"seconds": round(seconds, 1)}
 
 
 def app_timing() -> dict[str, float]:
     from streamlit.testing.v1 import AppTest
 
-    code = (
+    cold = child_seconds(
         "import time; t=time.perf_counter();"
         "from streamlit.testing.v1 import AppTest;"
         f"at=AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=120).run();"
         "assert not at.exception; print(time.perf_counter()-t)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
-    )
-    cold = float(out.stdout.strip().splitlines()[-1])
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     rounds = []
     for text in (
