@@ -19,8 +19,7 @@ import numpy as np
 
 from matcher.engine import Matcher
 from matcher.evaluate import evaluate_runs, format_report, load_queries
-from matcher.glossary import expand_abbreviations
-from matcher.retrieval import blend_weights, english_share, english_weight, fuse, top_k
+from matcher.retrieval import blend_weights, fuse, top_k
 from matcher.settings import Settings
 
 SIGNALS = ("bm25", "minilm", "use", "e5")
@@ -54,10 +53,7 @@ def main(path: str, with_e5: bool) -> None:
     m = Matcher.open(settings=settings)
     ids = m.corpus.ids
     scored = {q.qid: m.score(q.query) for q in queries}
-    shares = {
-        q.qid: english_weight(english_share(expand_abbreviations(q.query), m.english_words))
-        for q in queries
-    }
+    shares = {q.qid: m.prepare([q.query])[1][0] for q in queries}
     factors = {qid: s.factors for qid, s in scored.items()}
 
     def run(weights_en: dict[str, float], weights_fx: dict[str, float], qids: list[str]) -> dict:

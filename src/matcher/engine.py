@@ -29,6 +29,7 @@ from matcher.index import (
     recover_interrupted_swap,
 )
 from matcher.lexical import LexicalIndex, _stopword_stems
+from matcher.lexicon import translate_terms
 from matcher.metadata import mentioned_regions
 from matcher.needs import Need, split_needs, xquad_order
 from matcher.overlaps import (
@@ -198,15 +199,14 @@ class Matcher:
         comes from `context`, the whole statement, so a need inherits the country it was
         written for."""
         n = len(self.corpus)
-        if self.settings.expand_abbreviations:
-            texts = [expand_abbreviations(t) for t in texts]
+        texts, english = self.prepare(texts)
         weights = [
             blend_weights(
                 self.settings.english_weights.as_dict(),
                 self.settings.foreign_weights.as_dict(),
-                english_weight(english_share(t, self.english_words)),
+                e,
             )
-            for t in texts
+            for e in english
         ]
         passage_scores: list[dict[str, np.ndarray]] = [{} for _ in texts]
         signals: list[dict[str, np.ndarray]] = [{"bm25": self.lexical.scores(t)} for t in texts]
@@ -237,6 +237,24 @@ class Matcher:
                 Scored(text, sig, ps, w, fused, self._confidence(sig, w), factors, query_regions)
             )
         return out
+
+    def prepare(self, texts: list[str]) -> tuple[list[str], list[float]]:
+        """Texts as searched, and how English each is (0..1).
+
+        Shorthand is spelled out; a text that is not wholly English also gains the English terms
+        of the field it uses (lexicon.py). Englishness is judged before the translation, so a
+        Spanish statement keeps the multilingual weighting.
+        """
+        out, english = [], []
+        for text in texts:
+            if self.settings.expand_abbreviations:
+                text = expand_abbreviations(text)
+            weight = english_weight(english_share(text, self.english_words))
+            if weight < 1.0 and self.settings.translate_terms:
+                text = translate_terms(text)
+            out.append(text)
+            english.append(weight)
+        return out, english
 
     def _confidence(
         self, signals: Mapping[str, np.ndarray], weights: Mapping[str, float]
@@ -503,7 +521,7 @@ class Matcher:
         if not query:
             return points, None
         text, _ = clean_query(query)
-        vector = self.encoders["minilm"].encode([expand_abbreviations(text)], kind="query")
+        vector = self.encoders["minilm"].encode(self.prepare([text])[0], kind="query")
         return points, projection.transform(vector)[0]
 
     def with_settings(self, **changes: object) -> Matcher:

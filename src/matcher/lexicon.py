@@ -1,0 +1,500 @@
+"""A bilingual lexicon of the field, for statements not written in English.
+
+The catalogue is English. The multilingual encoder carries most of a Spanish or Russian statement
+across, but it blurs domain terms: "alerta temprana" (early warning) lands near "early childhood".
+Dictionary-based query translation of the field's core terms is the classic remedy in
+cross-language retrieval: the statement keeps its own words and gains the English terms it uses,
+so BM25 and MiniLM can take part too.
+
+Entries are the vocabulary of drug policy, health, enforcement and justice work in Spanish,
+French, Portuguese, Russian and Arabic. Matching is on accent-folded, lower-cased text; Russian
+and Arabic entries are word stems (their endings and attached particles vary), the others whole
+phrases.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# English term -> its forms in es / fr / pt (whole phrases) and ru / ar (stems)
+LEXICON: dict[str, tuple[str, ...]] = {
+    "early warning system": (
+        "alerta temprana",
+        "alerta precoz",
+        "alerte precoce",
+        "systeme d'alerte",
+        "alerta precoce",
+        "раннего предупреждения",
+        "раннее предупреждение",
+        "الإنذار المبكر",
+        "انذار مبكر",
+    ),
+    "forensic laboratory": (
+        "laboratorio forense",
+        "laboratorios forenses",
+        "laboratoire medico-legal",
+        "laboratoire de police scientifique",
+        "laboratoires forensiques",
+        "laboratorio forense",
+        "laboratorios periciais",
+        "laboratorio pericial",
+        "судебно-медицинск",
+        "криминалистическ",
+        "المختبر الجنائي",
+        "مختبر جنائي",
+        "الطب الشرعي",
+    ),
+    "laboratory": ("laboratorio", "laboratoire", "лаборатор", "مختبر"),
+    "toxicology": ("toxicologia", "toxicologie", "токсиколог", "السموم"),
+    "identify substances": ("identificar", "identifier", "идентификац", "تحديد"),
+    "new psychoactive substances NPS": (
+        "nuevas sustancias psicoactivas",
+        "nouvelles substances psychoactives",
+        "novas substancias psicoativas",
+        "новых психоактивных",
+        "новые психоактивные",
+        "المؤثرات العقلية الجديدة",
+    ),
+    "synthetic drugs": (
+        "drogas sinteticas",
+        "drogues de synthese",
+        "drogues synthetiques",
+        "синтетических наркотик",
+        "синтетические наркотик",
+        "المخدرات الاصطناعية",
+        "المخدرات التركيبية",
+    ),
+    "drugs": ("drogas", "drogues", "наркотик", "المخدرات", "مخدرات"),
+    "fentanyl": ("fentanilo", "fentanyl", "fentanil", "фентанил", "الفنتانيل"),
+    "methamphetamine": ("metanfetamina", "methamphetamine", "метамфетамин", "الميثامفيتامين"),
+    "opioids": ("opioides", "opiaces", "опиоид", "المواد الأفيونية", "الأفيونية"),
+    "stimulants": ("estimulantes", "stimulants", "стимулятор", "المنشطات", "المنشطة"),
+    "precursor chemicals": (
+        "precursores",
+        "precurseurs",
+        "precursores quimicos",
+        "прекурсор",
+        "السلائف",
+    ),
+    "chemicals": (
+        "sustancias quimicas",
+        "produits chimiques",
+        "substancias quimicas",
+        "химическ",
+        "المواد الكيميائية",
+    ),
+    "trafficking": (
+        "trafico",
+        "trafic",
+        "trafico de drogas",
+        "оборот",
+        "контрабанд",
+        "الاتجار",
+        "تهريب",
+    ),
+    "smuggling": ("contrabando", "contrebande", "contrabando", "контрабанд", "تهريب"),
+    "customs": ("aduanas", "aduana", "douane", "douanes", "alfandega", "таможн", "الجمارك"),
+    "border control": ("frontera", "fronteras", "frontiere", "fronteira", "границ", "الحدود"),
+    "postal mail parcels": (
+        "correo",
+        "paquetes",
+        "envios postales",
+        "courrier",
+        "colis",
+        "postal",
+        "correio",
+        "encomendas",
+        "почтов",
+        "посылк",
+        "البريد",
+        "الطرود",
+    ),
+    "airport": ("aeropuerto", "aeroport", "aeroporto", "аэропорт", "المطار"),
+    "seaport container": (
+        "puerto",
+        "contenedores",
+        "port maritime",
+        "conteneurs",
+        "porto",
+        "контейнер",
+        "الميناء",
+        "الحاويات",
+    ),
+    "detector dogs canine": (
+        "perros detectores",
+        "chiens detecteurs",
+        "caes farejadores",
+        "кинолог",
+        "собак",
+        "الكلاب البوليسية",
+    ),
+    "online internet darknet": (
+        "internet",
+        "en linea",
+        "en ligne",
+        "darknet",
+        "интернет",
+        "الإنترنت",
+    ),
+    "cybercrime": (
+        "ciberdelito",
+        "cibercrimen",
+        "cybercriminalite",
+        "crimes ciberneticos",
+        "киберпреступ",
+        "الجرائم الإلكترونية",
+    ),
+    "organized crime groups": (
+        "crimen organizado",
+        "grupos criminales",
+        "criminalite organisee",
+        "groupes criminels",
+        "crime organizado",
+        "организованн",
+        "преступных групп",
+        "преступные групп",
+        "الجريمة المنظمة",
+        "الجماعات الإجرامية",
+    ),
+    "illicit profits money flows": (
+        "ganancias ilicitas",
+        "flujos financieros",
+        "profits illicites",
+        "flux financiers",
+        "lucros ilicitos",
+        "доход",
+        "денежн",
+        "الأرباح غير المشروعة",
+        "التدفقات المالية",
+    ),
+    "threat assessment": (
+        "evaluacion de la amenaza",
+        "evaluacion de amenazas",
+        "evaluation de la menace",
+        "avaliacao de ameacas",
+        "оценка угроз",
+        "оценки угроз",
+        "تقييم التهديد",
+    ),
+    "regional": ("regional", "региона", "регион", "الإقليمي", "إقليمي"),
+    "rapid assessment": (
+        "evaluacion rapida",
+        "evaluation rapide",
+        "avaliacao rapida",
+        "быстрая оценка",
+        "تقييم سريع",
+    ),
+    "data collection": ("datos", "donnees", "dados", "данных", "данные", "البيانات"),
+    "national drug use survey prevalence": (
+        "encuesta",
+        "encuesta nacional",
+        "prevalencia",
+        "enquete",
+        "enquete nationale",
+        "prevalence",
+        "inquerito",
+        "pesquisa nacional",
+        "опрос",
+        "обследован",
+        "распространенност",
+        "مسح",
+        "انتشار",
+    ),
+    "drug use consumption": (
+        "consumo de drogas",
+        "consommation de drogues",
+        "consumo",
+        "consommation",
+        "потреблен",
+        "تعاطي",
+    ),
+    "young people youth": (
+        "jovenes",
+        "juventud",
+        "jeunes",
+        "jeunesse",
+        "jovens",
+        "молодеж",
+        "الشباب",
+    ),
+    "adolescents": ("adolescentes", "adolescents", "подростк", "المراهقين"),
+    "schools": ("escuelas", "escuela", "colegios", "ecoles", "ecole", "escolas", "школ", "المدارس"),
+    "families family skills": (
+        "familias",
+        "familia",
+        "familles",
+        "famille",
+        "familias",
+        "семь",
+        "الأسر",
+        "الأسرة",
+    ),
+    "community": (
+        "comunidad",
+        "comunitario",
+        "communaute",
+        "communautaire",
+        "comunidade",
+        "сообществ",
+        "المجتمع",
+    ),
+    "women and girls gender": ("mujeres", "femmes", "mulheres", "genero", "женщин", "النساء"),
+    "pregnant women": ("embarazadas", "femmes enceintes", "gravidas", "беременн", "الحوامل"),
+    "prevention": (
+        "prevencion",
+        "prevention",
+        "prevencao",
+        "профилактик",
+        "предупрежден",
+        "الوقاية",
+    ),
+    "treatment of drug use disorders": (
+        "tratamiento",
+        "traitement",
+        "tratamento",
+        "лечени",
+        "العلاج",
+        "علاج",
+    ),
+    "rehabilitation and reintegration": (
+        "rehabilitacion",
+        "reinsercion",
+        "reintegracion",
+        "readaptation",
+        "reinsertion",
+        "reabilitacao",
+        "reintegracao",
+        "реабилитац",
+        "реинтеграц",
+        "إعادة التأهيل",
+        "إعادة الإدماج",
+    ),
+    "addiction dependence": (
+        "adiccion",
+        "dependencia",
+        "addiction",
+        "dependance",
+        "dependencia",
+        "зависимост",
+        "الإدمان",
+    ),
+    "health workers": (
+        "trabajadores de salud",
+        "personal de salud",
+        "agents de sante",
+        "personnel de sante",
+        "profissionais de saude",
+        "медицинск",
+        "الصحيين",
+        "العاملين الصحيين",
+    ),
+    "doctors nurses": (
+        "medicos",
+        "enfermeras",
+        "medecins",
+        "infirmieres",
+        "врач",
+        "медсест",
+        "الأطباء",
+        "الممرضين",
+    ),
+    "emergency department": (
+        "urgencias",
+        "emergencias",
+        "urgences",
+        "urgentiste",
+        "urgencia",
+        "emergencia",
+        "pronto-socorro",
+        "неотложн",
+        "скорой помощ",
+        "الطوارئ",
+    ),
+    "intoxication poisoning": (
+        "intoxicacion",
+        "intoxicaciones",
+        "intoxication",
+        "intoxicacao",
+        "отравлен",
+        "интоксикац",
+        "التسمم",
+    ),
+    "overdose": (
+        "sobredosis",
+        "surdose",
+        "overdose",
+        "передозиров",
+        "الجرعة الزائدة",
+        "جرعة زائدة",
+    ),
+    "naloxone": ("naloxona", "naloxone", "налоксон", "النالوكسون"),
+    "screening and brief intervention": (
+        "deteccion",
+        "tamizaje",
+        "intervencion breve",
+        "depistage",
+        "intervention breve",
+        "rastreio",
+        "intervencao breve",
+        "скрининг",
+        "краткое вмешательств",
+        "الفحص",
+    ),
+    "training": (
+        "capacitar",
+        "capacitacion",
+        "formacion",
+        "entrenamiento",
+        "former",
+        "formation",
+        "formacao",
+        "treinamento",
+        "обучен",
+        "подготовк",
+        "تدريب",
+        "التدريب",
+    ),
+    "refugees displaced people humanitarian": (
+        "refugiados",
+        "desplazados",
+        "refugies",
+        "deplaces",
+        "refugiados",
+        "deslocados",
+        "беженц",
+        "перемещенн",
+        "اللاجئين",
+        "النازحين",
+        "المخيمات",
+        "الإنسانية",
+    ),
+    "prisons": (
+        "carceles",
+        "prisiones",
+        "prisons",
+        "prison",
+        "prisoes",
+        "тюрьм",
+        "тюрем",
+        "السجون",
+        "السجن",
+    ),
+    "alternatives to incarceration": (
+        "alternativas al encarcelamiento",
+        "alternatives a l'incarceration",
+        "penas alternativas",
+        "alternativas a prisao",
+        "альтернатив",
+        "بدائل السجن",
+    ),
+    "judges and prosecutors": (
+        "jueces",
+        "fiscales",
+        "juges",
+        "procureurs",
+        "juizes",
+        "promotores",
+        "судь",
+        "прокурор",
+        "القضاة",
+        "المدعين العامين",
+    ),
+    "legislation law": (
+        "legislacion",
+        "ley",
+        "legislation",
+        "loi",
+        "legislacao",
+        "законодател",
+        "закон",
+        "التشريعات",
+        "القانون",
+    ),
+    "national drug policy strategy action plan": (
+        "politica de drogas",
+        "estrategia nacional",
+        "plan de accion",
+        "politique",
+        "strategie nationale",
+        "plan d'action",
+        "estrategia",
+        "политик",
+        "стратеги",
+        "الاستراتيجية",
+        "السياسة",
+    ),
+    "diversion of controlled medicines": (
+        "desvio",
+        "medicamentos controlados",
+        "detournement",
+        "medicaments",
+        "desvio",
+        "утечк",
+        "лекарств",
+        "تسريب",
+        "الأدوية",
+    ),
+    "pharmacies": ("farmacias", "pharmacies", "farmacias", "аптек", "الصيدليات"),
+    "wastewater analysis": (
+        "aguas residuales",
+        "eaux usees",
+        "aguas residuais",
+        "сточных вод",
+        "مياه الصرف",
+    ),
+    "quality standards": (
+        "normas de calidad",
+        "estandares",
+        "normes de qualite",
+        "padroes de qualidade",
+        "стандарт",
+        "معايير الجودة",
+    ),
+    "police law enforcement": ("policia", "police", "полици", "الشرطة"),
+    "intelligence analysis": (
+        "inteligencia",
+        "renseignement",
+        "inteligencia",
+        "разведк",
+        "аналитик",
+        "الاستخبارات",
+    ),
+}
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents (Arabic and Cyrillic letters are unchanged)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _is_stem(form: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" or "\u0600" <= c <= "\u06ff" for c in form)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    out = []
+    for english, forms in LEXICON.items():
+        parts = []
+        for form in dict.fromkeys(fold(f) for f in forms):
+            body = re.escape(form).replace(r"\ ", r"\s+")
+            # stems may take endings; Arabic words may carry a leading و/ب/ل/ال particle
+            # Latin-script phrases also match their plural (-s, -es, -x)
+            parts.append(rf"(?<!\w){body}" if _is_stem(form) else rf"(?<!\w){body}(?:e?s|x)?(?!\w)")
+            if "\u0600" <= form[0] <= "\u06ff":
+                parts.append(rf"(?<!\w)[وبل]{body}")
+        out.append((english, re.compile("|".join(parts))))
+    return out
+
+
+def translate_terms(text: str) -> str:
+    """The text followed by the English terms of the field it uses (unchanged if none)."""
+    folded = fold(text)
+    found = [english for english, pattern in _patterns() if pattern.search(folded)]
+    found = [f for f in found if f.lower() not in folded]
+    if not found:
+        return text
+    return f"{text} ({'; '.join(found)})"
