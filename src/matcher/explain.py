@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 from matcher.lexical import analyze
 
@@ -35,10 +36,16 @@ def highlight_terms(query: str, passage: str, stopwords: frozenset[str]) -> tupl
     found: dict[str, None] = {}
     for match in _WORD.finditer(passage):
         word = match.group(0)
-        stems = analyze(word)
-        if stems and stems[0] in wanted:
+        if _first_stem(word) in wanted:
             found.setdefault(word, None)
     return tuple(found)
+
+
+@lru_cache(maxsize=1 << 16)
+def _first_stem(word: str) -> str:
+    """The stem of a word as BM25 sees it (cached: passages repeat the same words)."""
+    stems = analyze(word)
+    return stems[0] if stems else ""
 
 
 def mark(passage: str, highlights: tuple[str, ...], *, left: str = "**", right: str = "**") -> str:
