@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages.shared import escape_md, load, run
 from matcher import overlap_report
-from matcher.overlaps import OverlapClass, diff_summary
+from matcher.overlaps import OverlapClass, diff_summary, shorten
 
 st.title("Overlaps")
 st.caption(
@@ -35,7 +35,7 @@ for col, (name, n) in zip(st.columns(len(classes)), counts.items(), strict=True)
 st.subheader("Clusters")
 for c in clusters:
     if c.cls.value in chosen:
-        titles = "; ".join(f"{i} {matcher.get(i).title[:60]}" for i in c.ids)
+        titles = "; ".join(f"{i} {shorten(matcher.get(i).title, 60)}" for i in c.ids)
         st.markdown(f"- **{escape_md(c.label)}** ({c.cls.value}): {escape_md(titles)}")
 
 st.subheader(f"{len(pairs)} pairs")

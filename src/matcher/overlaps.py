@@ -350,13 +350,12 @@ def _label(members: Sequence[Initiative]) -> str:
     stems = [" ".join(title_stem(m.title)) for m in members]
     for m, stem in zip(members, stems, strict=True):
         if stem and sum(_stem_similarity(stem.split(), o.split()) >= 0.8 for o in stems) >= 2:
-            name = _TITLE_SPLIT.split(m.title, maxsplit=1)[0]
-            return name if len(name) <= 80 else name[:79].rstrip() + "…"
+            return shorten(_TITLE_SPLIT.split(m.title, maxsplit=1)[0], 80)
     if len(members) == 2:
         phrase = shared_title_phrase(members[0].title, members[1].title)
         if phrase:
             return phrase.capitalize()
-        return f"{members[0].title[:45]} | {members[1].title[:45]}"
+        return shorten(min((m.title for m in members), key=len), 70)
     counts: dict[str, int] = {}
     for m in members:
         for w in dict.fromkeys(w for w in words(m.title) if w not in _TITLE_STOP and len(w) > 2):
@@ -364,7 +363,15 @@ def _label(members: Sequence[Initiative]) -> str:
     common = [w for w, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= 2][:4]
     if common:
         return " / ".join(common)
-    return members[0].title[:60]
+    return shorten(members[0].title, 70)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Text cut at a word boundary to at most `limit` characters, with an ellipsis if cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-(") + "…"
 
 
 def diff_words(a: str, b: str) -> list[DiffSegment]:
