@@ -15,7 +15,7 @@ class CorpusError(MatcherError):
     exit_code = 3
 
 
-class IndexError_(MatcherError):
+class MatcherIndexError(MatcherError):
     """The index folder is missing, stale or damaged."""
 
     exit_code = 4
@@ -31,7 +31,3 @@ class ModelError(MatcherError):
     """An embedding model could not be loaded from its installed package."""
 
     exit_code = 5
-
-
-# A readable public alias; the trailing underscore only avoids shadowing the builtin inside modules.
-MatcherIndexError = IndexError_

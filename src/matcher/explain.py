@@ -46,11 +46,3 @@ def _first_stem(word: str) -> str:
     """The stem of a word as BM25 sees it (cached: passages repeat the same words)."""
     stems = analyze(word)
     return stems[0] if stems else ""
-
-
-def mark(passage: str, highlights: tuple[str, ...], *, left: str = "**", right: str = "**") -> str:
-    """The passage with each highlighted word wrapped in markers (Markdown bold by default)."""
-    if not highlights:
-        return passage
-    pattern = re.compile(r"(?u)\b(" + "|".join(re.escape(h) for h in highlights) + r")\b")
-    return pattern.sub(lambda m: f"{left}{m.group(1)}{right}", passage)

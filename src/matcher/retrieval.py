@@ -56,16 +56,6 @@ def max_by_owner(passage_scores: np.ndarray, owners: np.ndarray, n_items: int) -
     return out
 
 
-def argmax_by_owner(passage_scores: np.ndarray, owners: np.ndarray, n_items: int) -> np.ndarray:
-    """Row of each initiative's best passage."""
-    best = np.full(n_items, -1, dtype=np.int64)
-    top = np.full(n_items, -np.inf)
-    for i, (owner, score) in enumerate(zip(owners, passage_scores, strict=True)):
-        if score > top[owner]:
-            top[owner], best[owner] = score, i
-    return best
-
-
 def minmax(scores: np.ndarray) -> np.ndarray:
     """Scores mapped onto [0, 1] within one query (all zeros when they are all equal)."""
     scores = np.asarray(scores, dtype=np.float64)

@@ -3,8 +3,6 @@ at the edges (CLI and app)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -104,8 +102,3 @@ class Settings:
             "passage_overlap": self.passage_overlap,
             "models": list(self.dense_models),
         }
-
-    def index_key_hash(self) -> str:
-        return hashlib.sha256(json.dumps(self.index_key(), sort_keys=True).encode()).hexdigest()[
-            :12
-        ]
