@@ -8,7 +8,7 @@ for m in result.results: print(m.id, m.title, m.match)
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,14 +21,12 @@ from matcher.errors import InputError, MatcherIndexError
 from matcher.explain import highlight_terms, label_for
 from matcher.glossary import expand_abbreviations
 from matcher.index import (
-    BuildReport,
     LoadedIndex,
     build_index,
-    index_status,
     load_index,
     recover_interrupted_swap,
 )
-from matcher.lexical import LexicalIndex, _stopword_stems
+from matcher.lexical import LexicalIndex, stopword_stems
 from matcher.lexicon import translate_terms
 from matcher.metadata import mentioned_regions
 from matcher.needs import Need, split_needs, xquad_order
@@ -130,10 +128,11 @@ class Matcher:
         )
         self.lexical = LexicalIndex([ini.full_text for ini in corpus])
         self.english_words = self.lexical.vocabulary | english_lexicon()
-        self._stopwords = _stopword_stems()
+        self._stopwords = stopword_stems()
         self._lock = threading.Lock()
         self._overlaps: tuple[list[OverlapPair], list[OverlapCluster]] | None = None
         self._projection: Projection | None = None
+        self._initiative_vectors: dict[str, np.ndarray] = {}
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -146,7 +145,7 @@ class Matcher:
         encoders: Mapping[str, Encoder] | None = None,
         build: bool = True,
         progress: bool | None = None,
-        on_build: object = None,
+        on_build: Callable[[str], None] | None = None,
     ) -> Matcher:
         """Load the catalogue and its index; build the index first when missing or stale.
 
@@ -170,23 +169,11 @@ class Matcher:
         except MatcherIndexError as exc:
             if not build:
                 raise
-            if callable(on_build):
+            if on_build is not None:
                 on_build(str(exc))
             build_index(index_path, corpus, encoders, settings, progress=progress)
             index = load_index(index_path, corpus, encoders, settings)
         return cls(corpus, index, encoders, settings, index_path)
-
-    def rebuild(self, *, progress: bool | None = None) -> BuildReport:
-        """Rebuild the index (re-embedding only changed passages) and reload it."""
-        report = build_index(
-            self.index_dir, self.corpus, self.encoders, self.settings, progress=progress
-        )
-        self.index = load_index(self.index_dir, self.corpus, self.encoders, self.settings)
-        return report
-
-    def status(self) -> dict[str, object]:
-        """The index folder's state as JSON-ready data."""
-        return index_status(self.index_dir, self.corpus, self.encoders, self.settings)
 
     # ------------------------------------------------------------------ scoring
     def score(self, query: str) -> Scored:
@@ -495,6 +482,11 @@ class Matcher:
 
     def initiative_vectors(self, signal: str = "minilm") -> np.ndarray:
         """One unit vector per initiative: the mean of its passage vectors, renormalised."""
+        if signal not in self._initiative_vectors:
+            self._initiative_vectors[signal] = self._mean_passage_vectors(signal)
+        return self._initiative_vectors[signal]
+
+    def _mean_passage_vectors(self, signal: str) -> np.ndarray:
         vectors = self.index.vectors[signal]
         out = np.zeros((len(self.corpus), vectors.shape[1]), dtype=np.float64)
         np.add.at(out, self._owners, vectors)

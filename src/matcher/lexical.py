@@ -39,7 +39,7 @@ class LexicalIndex:
     def __init__(self, documents: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> None:
         import bm25s
 
-        self._stopwords = _stopword_stems()
+        self._stopwords = stopword_stems()
         corpus_tokens = [[t for t in analyze(d) if t not in self._stopwords] for d in documents]
         self.vocabulary = frozenset(w.lower() for d in documents for w in _TOKEN.findall(d))
         self._retriever = bm25s.BM25(k1=k1, b=b)
@@ -58,7 +58,7 @@ class LexicalIndex:
 
 
 @lru_cache(maxsize=1)
-def _stopword_stems() -> frozenset[str]:
+def stopword_stems() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_EN
 
     return frozenset(analyze(" ".join(STOPWORDS_EN))) if _stemmer() else frozenset(STOPWORDS_EN)
