@@ -76,6 +76,8 @@ def test_real_page(real_corpus) -> None:
     assert real_corpus.get("1104").regions == ("Southeast Asia",)
     assert real_corpus.get("1209").organizations == ("WCO",)
     assert real_corpus.get("1202").regions == ()
+    # a component that names no body takes its programme's (the other components name the WCO)
+    assert real_corpus.get("1202").organizations == ("WCO",)
 
 
 def test_shipped_jsonl_is_in_sync_with_the_page(real_corpus) -> None:

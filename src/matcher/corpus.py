@@ -17,11 +17,11 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from matcher.errors import CorpusError, InputError
-from matcher.metadata import find_organizations, find_regions
+from matcher.metadata import find_organizations, find_regions, title_stem
 
 SCHEMA_FIELDS = ("id", "title", "sub_working_group", "sub_working_group_title", "pillar", "text")
 """Fields every imported record must carry; `organizations` and `regions` are derived if absent."""
@@ -181,7 +181,9 @@ def parse_page(text: str, *, source: str = "<page>") -> Corpus:
     close()
     if not records:
         raise CorpusError(f"{source}: no initiatives found (expected lines like '1101: Title')")
-    return Corpus(tuple(_with_metadata(r) for r in records), source=source)
+    return Corpus(
+        inherit_programme_organizations([_with_metadata(r) for r in records]), source=source
+    )
 
 
 def _partner_list_start(lines: Sequence[str]) -> int:
@@ -225,6 +227,28 @@ def _with_metadata(record: dict[str, object]) -> Initiative:
             else find_regions(title, text, organizations)
         ),
     )
+
+
+def inherit_programme_organizations(initiatives: list[Initiative]) -> tuple[Initiative, ...]:
+    """Components of one named programme that name no organisation take their siblings'.
+
+    "Synthetic Drugs Detection Project - Precursors component" names no body, while its
+    Mail Channel and Canine siblings name the WCO: the project is one organisation's, so whom to
+    contact is known. A stem needs three content words to count as a programme name.
+    """
+    by_stem: dict[tuple[str, ...], set[str]] = {}
+    for ini in initiatives:
+        stem = tuple(title_stem(ini.title))
+        if len(stem) >= 3:
+            by_stem.setdefault(stem, set()).update(ini.organizations)
+    out = []
+    for ini in initiatives:
+        stem = tuple(title_stem(ini.title))
+        inherited = by_stem.get(stem, set()) if len(stem) >= 3 else set()
+        if not ini.organizations and inherited:
+            ini = replace(ini, organizations=tuple(sorted(inherited)))
+        out.append(ini)
+    return tuple(out)
 
 
 def _validate_record(raw: object, where: str) -> dict[str, object]:
@@ -297,7 +321,7 @@ def parse_records(text: str, *, source: str, fmt: str) -> Corpus:
         initiatives.append(_with_metadata(record))
     if not initiatives:
         raise CorpusError(f"{source}: no records found")
-    return Corpus(tuple(initiatives), source=source)
+    return Corpus(inherit_programme_organizations(initiatives), source=source)
 
 
 def read_text(path: Path) -> str:

@@ -258,6 +258,26 @@ _GLOBAL_SCOPE = re.compile(
 )
 
 
+_WORD = re.compile(r"\w+", re.UNICODE)
+TITLE_SPLIT = re.compile(r"\s+[-–—]\s+|:\s+")
+TITLE_STOP = frozenset("the a an of and for to in on with that & by".split())
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens."""
+    return _WORD.findall(text.lower())
+
+
+def title_stem(title: str) -> list[str]:
+    """The named-programme part of a title: what precedes " - " or ": ", in content words
+    ("Synthetic Drugs Detection Project - Canine Forces Component" -> synthetic drugs detection
+    project); empty when the title has no such part."""
+    parts = TITLE_SPLIT.split(title, maxsplit=1)
+    if len(parts) < 2:
+        return []
+    return [w for w in words(parts[0]) if w not in TITLE_STOP]
+
+
 def _fold(text: str) -> str:
     """Lowercase and strip accents, so "Centroamérica" and "centroamerica" meet."""
     decomposed = unicodedata.normalize("NFKD", text.lower())

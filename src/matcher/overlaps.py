@@ -25,7 +25,6 @@ matrix product (about 10,000 x 10,000 x 384 multiply-adds, seconds) and MinHash 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -33,10 +32,7 @@ from enum import StrEnum
 import numpy as np
 
 from matcher.corpus import Initiative
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-_TITLE_SPLIT = re.compile(r"\s+[-–—]\s+|:\s+")
-_TITLE_STOP = frozenset("the a an of and for to in on with that & by".split())
+from matcher.metadata import TITLE_SPLIT, TITLE_STOP, title_stem, words
 
 
 class OverlapClass(StrEnum):
@@ -113,10 +109,6 @@ class DiffSegment:
     text: str
 
 
-def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
 def shingles(text: str, n: int) -> set[tuple[str, ...]]:
     """Word n-grams of a text (the whole text as one shingle when shorter than n)."""
     w = words(text)
@@ -133,18 +125,10 @@ def containment(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
     return max(shared / len(a), shared / len(b))
 
 
-def title_stem(title: str) -> list[str]:
-    """The named-programme part of a title: what precedes " - " or ": ", in content words."""
-    parts = _TITLE_SPLIT.split(title, maxsplit=1)
-    if len(parts) < 2:
-        return []
-    return [w for w in words(parts[0]) if w not in _TITLE_STOP]
-
-
 def shared_title_phrase(a: str, b: str, min_words: int = 3) -> str:
     """The longest run of 3+ content words both titles contain, or ""."""
-    wa = [w for w in words(a) if w not in _TITLE_STOP]
-    wb = [w for w in words(b) if w not in _TITLE_STOP]
+    wa = [w for w in words(a) if w not in TITLE_STOP]
+    wb = [w for w in words(b) if w not in TITLE_STOP]
     match = difflib.SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match()
     if match.size >= min_words:
         return " ".join(wa[match.a : match.a + match.size])
@@ -202,8 +186,8 @@ def _describe_difference(a: Initiative, b: Initiative) -> str:
         )
     if a.sub_working_group != b.sub_working_group:
         bits.append(f"sub-working groups {a.sub_working_group} vs {b.sub_working_group}")
-    ta = {w for w in words(a.title) if w not in _TITLE_STOP}
-    tb = {w for w in words(b.title) if w not in _TITLE_STOP}
+    ta = {w for w in words(a.title) if w not in TITLE_STOP}
+    tb = {w for w in words(b.title) if w not in TITLE_STOP}
     only_a, only_b = sorted(ta - tb)[:4], sorted(tb - ta)[:4]
     if only_a or only_b:
         bits.append(f"title words {' '.join(only_a) or '-'} vs {' '.join(only_b) or '-'}")
@@ -350,7 +334,7 @@ def _label(members: Sequence[Initiative]) -> str:
     stems = [" ".join(title_stem(m.title)) for m in members]
     for m, stem in zip(members, stems, strict=True):
         if stem and sum(_stem_similarity(stem.split(), o.split()) >= 0.8 for o in stems) >= 2:
-            return shorten(_TITLE_SPLIT.split(m.title, maxsplit=1)[0], 80)
+            return shorten(TITLE_SPLIT.split(m.title, maxsplit=1)[0], 80)
     if len(members) == 2:
         phrase = shared_title_phrase(members[0].title, members[1].title)
         if phrase:
@@ -358,7 +342,7 @@ def _label(members: Sequence[Initiative]) -> str:
         return shorten(min((m.title for m in members), key=len), 70)
     counts: dict[str, int] = {}
     for m in members:
-        for w in dict.fromkeys(w for w in words(m.title) if w not in _TITLE_STOP and len(w) > 2):
+        for w in dict.fromkeys(w for w in words(m.title) if w not in TITLE_STOP and len(w) > 2):
             counts[w] = counts.get(w, 0) + 1
     common = [w for w, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= 2][:4]
     if common:
