@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+_SOURCE_ROOT = Path(__file__).resolve().parents[2]
+# An editable install (the README's) finds corpus/ beside src/; any other install looks in the
+# working directory, so `matcher` run from a checkout still finds its catalogue.
+REPO_ROOT = _SOURCE_ROOT if (_SOURCE_ROOT / "corpus").is_dir() else Path.cwd()
 DEFAULT_CORPUS = REPO_ROOT / "corpus" / "initiatives.jsonl"
 DEFAULT_PAGE = REPO_ROOT / "corpus" / "global-coalition-initiatives.txt"
 DEFAULT_INDEX_DIR = REPO_ROOT / "index"
