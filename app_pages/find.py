@@ -138,7 +138,7 @@ st.caption(
     if shortlist
     else "Nothing shortlisted: the brief lists the programmes above."
 )
-brief = run(lambda: matcher.brief(statement, shortlist=shortlist or None, k=k))
+brief = run(lambda: matcher.brief(statement, shortlist=shortlist or None, k=k, result=result))
 if brief is not None:
     c1, c2, c3 = st.columns(3)
     c1.download_button(

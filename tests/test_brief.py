@@ -70,3 +70,13 @@ def test_shortlist_keeps_exactly_the_chosen_programmes(matcher: Matcher) -> None
 def test_unknown_format(matcher: Matcher) -> None:
     with pytest.raises(ValueError):
         render(matcher.brief(STATEMENT), "pdf")
+
+
+def test_a_shown_result_is_reused_when_it_holds_the_shortlist(matcher: Matcher) -> None:
+    result = matcher.search(STATEMENT, k=3)
+    shown = [m.id for m in result.results]
+    brief = matcher.brief(STATEMENT, shortlist=shown[:2], result=result)
+    assert [i.id for i in brief.items] == shown[:2]
+    outside = next(i for i in matcher.corpus.ids if i not in shown)
+    brief = matcher.brief(STATEMENT, shortlist=[outside], result=result)  # searched again
+    assert [i.id for i in brief.items] == [outside]

@@ -426,16 +426,27 @@ class Matcher:
         return self._match(self._rows[self.corpus.get(initiative_id).id], scored, needs)
 
     def brief(
-        self, statement: str, *, shortlist: Sequence[str] | None = None, k: int = 10
+        self,
+        statement: str,
+        *,
+        shortlist: Sequence[str] | None = None,
+        k: int = 10,
+        result: SearchResult | None = None,
     ) -> Brief:
-        """A country brief: the top `k` programmes, or exactly the shortlisted ones."""
-        if shortlist:
-            for initiative_id in shortlist:
-                self.corpus.get(initiative_id)  # unknown ids are an InputError
-            result = self.search(statement, k=min(MAX_K, len(self.corpus)))
-        else:
-            result = self.search(statement, k=k)
-        return make_brief(result, shortlist)
+        """A country brief: the top `k` programmes, or exactly the shortlisted ones.
+
+        `result`, the search already run for this statement, is reused when it holds every
+        shortlisted programme (the app passes the result it is showing).
+        """
+        ids = [self.corpus.get(i).id for i in shortlist or ()]  # unknown ids: InputError
+        reusable = (
+            result is not None
+            and result.query == clean_query(statement)[0]
+            and set(ids) <= {m.id for m in result.results}
+        )
+        if result is None or not reusable:
+            result = self.search(statement, k=min(MAX_K, len(self.corpus)) if ids else k)
+        return make_brief(result, ids or None)
 
     # ------------------------------------------------------------------ overlaps
     def overlaps(
