@@ -185,6 +185,16 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for notice in result.notices:
         print(f"note: {notice}")
+    if len(result.needs) > 1 or result.gaps:
+        print("needs:")
+        for need in result.needs:
+            served = f"served by {', '.join(need.results)}" if need.covered else "GAP"
+            print(f"  - {need.text}: {served}")
+    for gap in result.gaps:
+        print(f"No initiative in the catalogue addresses: {gap}")
+    if result.query_regions:
+        print(f"region read from the statement: {', '.join(result.query_regions)}")
+    print()
     for n, m in enumerate(result.results, start=1):
         orgs = ", ".join(m.organizations) or "organisation not named"
         print(f"{n:>2}. [{m.match}] {m.id}: {m.title}")
@@ -194,6 +204,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"     why: {m.passage[:220]}{'...' if len(m.passage) > 220 else ''}")
         if m.highlights:
             print(f"     matched terms: {', '.join(m.highlights)}")
+        if len(result.needs) > 1 and m.needs:
+            print(f"     serves: {'; '.join(m.needs)}")
     if not result.results:
         print("no initiative matched")
     return 0
