@@ -128,6 +128,17 @@ def test_errors_are_one_line_with_exit_codes(built: Path, capsys, argv, code, me
     assert len(err) == 1 and message in err[0]
 
 
+def test_one_empty_query_does_not_sink_the_batch(built: Path, capsys) -> None:
+    batch = built / "q.json"
+    batch.write_text(json.dumps([{"qid": "A", "query": "   "}, {"qid": "B", "query": "dogs"}]))
+    assert main(["search", "--batch", str(batch), "--json"]) == 0
+    out = capsys.readouterr()
+    lines = [json.loads(x) for x in out.out.splitlines()]
+    assert lines[0]["results"] == [] and "empty" in lines[0]["error"]
+    assert lines[1]["results"]
+    assert "query A" in out.err
+
+
 def test_malformed_batch_file(env: Path, capsys) -> None:
     bad = env / "bad.json"
     bad.write_text('[{"qid": 1}]')

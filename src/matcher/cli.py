@@ -217,20 +217,25 @@ def _search_batch(args: argparse.Namespace) -> int:
 
     queries = load_queries(args.batch, judged=False)
     check_k(args.k)
+    filters = _filters(args)
     matcher = _open(args)
+    matcher.check_filters(filters)  # a bad filter fails the whole batch, before any query
+    failed = 0
     for q in queries:
-        result = matcher.search(q.query, k=args.k, filters=_filters(args), min_score=args.min_score)
-        print(
-            json.dumps(
-                {
-                    "qid": q.qid,
-                    "results": [{"id": m.id, "score": m.score} for m in result.results],
-                    "needs": [n.to_dict() for n in result.needs],
-                },
-                ensure_ascii=False,
+        line: dict[str, Any] = {"qid": q.qid}
+        try:
+            result = matcher.search(q.query, k=args.k, filters=filters, min_score=args.min_score)
+        except InputError as exc:  # one unusable query does not cost the others their answers
+            failed += 1
+            line.update(results=[], needs=[], error=str(exc))
+            print(f"error: query {q.qid}: {exc}", file=sys.stderr)
+        else:
+            line.update(
+                results=[{"id": m.id, "score": m.score} for m in result.results],
+                needs=[n.to_dict() for n in result.needs],
             )
-        )
-    return 0
+        print(json.dumps(line, ensure_ascii=False))
+    return 2 if failed == len(queries) and queries else 0
 
 
 def cmd_brief(args: argparse.Namespace) -> int:

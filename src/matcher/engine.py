@@ -344,6 +344,10 @@ class Matcher:
             )
         return out
 
+    def check_filters(self, filters: Filters) -> None:
+        """Raise InputError, naming the choices, for a filter value no initiative has."""
+        self._allowed(filters)
+
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         if filters == Filters():
             return None
