@@ -53,6 +53,13 @@ def test_out_of_scope_need_is_a_gap(matcher: Matcher) -> None:
     assert result.gaps == ("new fire engines for the capital",)
 
 
+def test_need_on_a_neighbouring_theme_is_still_a_gap(matcher: Matcher) -> None:
+    # customs smuggling programmes are near, but nothing in the catalogue is about cigarettes
+    assert matcher.search("counterfeit cigarette smuggling").gaps == (
+        "counterfeit cigarette smuggling",
+    )
+
+
 def test_region_awareness_labels_other_regions(matcher: Matcher) -> None:
     result = matcher.search("safe disposal of seized chemicals in Kenya", k=10)
     se_asia = next(m for m in result.results if m.id == "1117")

@@ -78,6 +78,8 @@ class Scored:
     confidence: np.ndarray
     factors: np.ndarray
     query_regions: tuple[str, ...]
+    english: float = 1.0
+    """How English the text is (0..1), as judged before any translation."""
 
     @property
     def final(self) -> np.ndarray:
@@ -217,12 +219,13 @@ class Matcher:
             [ini.regions for ini in self.corpus], query_regions, self.settings.region_penalty
         )
         out = []
-        for text, w, sig, ps in zip(texts, weights, signals, passage_scores, strict=True):
+        for text, e, w, sig, ps in zip(
+            texts, english, weights, signals, passage_scores, strict=True
+        ):
             w = {s: v for s, v in w.items() if s in sig}
             fused = fuse(sig, w, norm=self.settings.normalization)
-            out.append(
-                Scored(text, sig, ps, w, fused, self._confidence(sig, w), factors, query_regions)
-            )
+            conf = self._confidence(sig, w)
+            out.append(Scored(text, sig, ps, w, fused, conf, factors, query_regions, e))
         return out
 
     def prepare(self, texts: list[str]) -> tuple[list[str], list[float]]:
@@ -333,7 +336,9 @@ class Matcher:
                 if conf[r] >= self.settings.gap_threshold
                 and relevance[i, r] >= self.settings.need_relative
             )
-            covered = bool(strength[i] >= self.settings.gap_threshold)
+            covered = bool(strength[i] >= self.settings.gap_threshold) and not self._off_catalogue(
+                s, float(strength[i])
+            )
             if covered and not serving:  # the surest programme serves it even if ranked lower
                 masked = conf if allowed is None else np.where(allowed, conf, -np.inf)
                 serving = (self.corpus.ids[int(np.argmax(masked))],)
@@ -343,6 +348,16 @@ class Matcher:
                 )
             )
         return out
+
+    def _off_catalogue(self, scored: Scored, strength: float) -> bool:
+        """A second, lexical test for a gap: an English need whose words the catalogue mostly
+        never uses ("counterfeit cigarette smuggling") and whose best semantic match is no more
+        than middling has found a neighbour of its theme, not a programme for it."""
+        return (
+            scored.english >= 1.0
+            and strength < self.settings.off_catalogue_confidence
+            and self.lexical.coverage(scored.query) < self.settings.off_catalogue_coverage
+        )
 
     def check_filters(self, filters: Filters) -> None:
         """Raise InputError, naming the choices, for a filter value no initiative has."""

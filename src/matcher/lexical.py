@@ -48,6 +48,14 @@ class LexicalIndex:
         self._n = len(documents)
         self._lock = threading.Lock()
 
+    def coverage(self, text: str) -> float:
+        """Share of a text's content words (stems of 3+ letters, not stopwords) that occur
+        anywhere in the indexed documents; 1.0 for a text with none."""
+        terms = [t for t in analyze(text) if len(t) > 2 and t not in self._stopwords]
+        if not terms:
+            return 1.0
+        return sum(1 for t in terms if t in self._vocab) / len(terms)
+
     def scores(self, query: str) -> np.ndarray:
         terms = [t for t in analyze(query) if t in self._vocab and t not in self._stopwords]
         if not terms:

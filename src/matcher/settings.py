@@ -92,6 +92,11 @@ class Settings:
     """A need whose best confidence is below this is reported as a gap: the 5th percentile of the
     judged in-scope dev needs (each searched alone), so about 1 real need in 20 is called a gap;
     6 of the 9 dev out-of-scope needs fall below it."""
+    off_catalogue_coverage: float = 0.5
+    off_catalogue_confidence: float = 0.5
+    """An English need is also a gap when under half of its content words occur anywhere in the
+    catalogue and its confidence is below the midpoint of the anchors (0.5). No judged in-scope
+    dev need has coverage under 0.5; 3 out-of-scope needs do."""
     strong_threshold: float = 0.85
     partial_threshold: float = 0.7
     """Cut-offs on sqrt(confidence x relative score) for the `match` labels. On the dev set's

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+
+from matcher.lexical import LexicalIndex, analyze
+
+DOCS = [
+    "Detector dogs trained to find fentanyl at airports",
+    "Customs officers profile precursor chemical shipments",
+    "Treatment courses for addiction professionals",
+]
+
+
+def test_bm25_ranks_the_document_sharing_rare_words() -> None:
+    index = LexicalIndex(DOCS)
+    scores = index.scores("dogs for fentanyl")
+    assert int(scores.argmax()) == 0
+    assert scores[2] == 0.0
+    assert index.scores("the of and").tolist() == [0.0, 0.0, 0.0]  # stopwords only
+
+
+def test_stemming_meets_word_forms() -> None:
+    assert analyze("Trafficking trafficked") == ["traffick", "traffick"]
+    assert LexicalIndex(DOCS).scores("profiling")[1] > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("fentanyl dogs at airports", 1.0),
+        ("counterfeit cigarette smuggling", 0.0),
+        ("chemical cigarette", 0.5),
+        ("the of", 1.0),  # no content words: nothing to judge
+    ],
+)
+def test_coverage_is_the_share_of_content_words_the_documents_use(text, expected) -> None:
+    assert LexicalIndex(DOCS).coverage(text) == pytest.approx(expected)
