@@ -15,8 +15,9 @@ phrases.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from matcher.metadata import fold
 
 # English term -> its forms in es / fr / pt (whole phrases) and ru / ar (stems)
 LEXICON: dict[str, tuple[str, ...]] = {
@@ -624,12 +625,6 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "الاستخبارات",
     ),
 }
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents (Arabic and Cyrillic letters are unchanged)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _is_stem(form: str) -> bool:

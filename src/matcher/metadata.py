@@ -278,7 +278,7 @@ def title_stem(title: str) -> list[str]:
     return [w for w in words(parts[0]) if w not in TITLE_STOP]
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lowercase and strip accents, so "Centroamérica" and "centroamerica" meet."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -299,7 +299,7 @@ def _region_alias_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     alias_to_region: dict[str, str] = {}
     for region, (_, aliases) in REGIONS.items():
         for alias in aliases:
-            alias_to_region[_fold(alias)] = region
+            alias_to_region[fold(alias)] = region
     alternatives = sorted(alias_to_region, key=len, reverse=True)
     pattern = re.compile(
         r"(?<![\w])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w])"
@@ -320,7 +320,7 @@ def _country_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     name_to_iso: dict[str, str] = {}
     for iso3, row in country_table().items():
         for name in row["names"]:  # type: ignore[attr-defined]
-            folded = _fold(str(name))
+            folded = fold(str(name))
             if len(folded) >= 4:  # short names ("Chad" is 4) risk matching ordinary words
                 name_to_iso.setdefault(folded, iso3)
     alternatives = sorted(name_to_iso, key=len, reverse=True)
@@ -350,7 +350,7 @@ def _dedupe(items: list[str]) -> tuple[str, ...]:
 
 def mentioned_regions(text: str) -> tuple[str, ...]:
     """Regions named in a text, directly or through a country ("Kenya" -> East Africa)."""
-    folded = _fold(text)
+    folded = fold(text)
     pattern, alias_to_region = _region_alias_pattern()
     found = [alias_to_region[m.group(1)] for m in pattern.finditer(folded)]
     cpattern, name_to_iso = _country_pattern()
@@ -380,7 +380,7 @@ REGIONAL_ORGANIZATIONS: dict[str, str] = {
 
 
 def _region_mentions(text: str) -> list[str]:
-    folded = _fold(text)
+    folded = fold(text)
     pattern, alias_to_region = _region_alias_pattern()
     return [alias_to_region[m.group(1)] for m in pattern.finditer(folded)]
 
