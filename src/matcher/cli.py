@@ -16,7 +16,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matcher.corpus import Corpus, load_corpus, merge, parse_page, read_text, write_jsonl
+from matcher.corpus import (
+    Corpus,
+    load_corpus,
+    merge,
+    parse_page,
+    read_text,
+    write_jsonl,
+    write_text_atomic,
+)
 from matcher.errors import InputError, MatcherError
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, DEFAULT_PAGE
 
@@ -260,9 +268,7 @@ def _write_or_print(text: str, output: str | None) -> None:
     target = Path(output)
     if not target.parent.exists():
         raise InputError(f"folder {target.parent} does not exist")
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
+    write_text_atomic(target, text)
     print(f"wrote {target}", file=sys.stderr)
 
 

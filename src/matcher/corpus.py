@@ -359,11 +359,17 @@ def corpus_to_jsonl(corpus: Corpus) -> str:
     return "".join(json.dumps(i.to_dict(), ensure_ascii=False) + "\n" for i in corpus)
 
 
-def write_jsonl(corpus: Corpus, path: Path) -> None:
-    """Write the corpus atomically (a temporary file renamed into place)."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(corpus_to_jsonl(corpus), encoding="utf-8")
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text through a hidden temporary file renamed into place, so a crash never
+    leaves a half-written file where a whole one was."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+def write_jsonl(corpus: Corpus, path: Path) -> None:
+    """Write the corpus atomically."""
+    write_text_atomic(path, corpus_to_jsonl(corpus))
 
 
 def merge(base: Corpus, extra: Corpus) -> Corpus:
