@@ -124,6 +124,7 @@ class Matcher:
         self.encoders = dict(encoders)
         self.settings = settings
         self.index_dir = index_dir
+        self._ids = corpus.ids  # built once: Corpus.ids makes a new list on every call
         self._rows = {ini.id: row for row, ini in enumerate(corpus)}
         self._owners = np.array(
             [self._rows[p.initiative_id] for p in index.passages], dtype=np.int64
@@ -308,7 +309,7 @@ class Matcher:
             score_of = relevance.max(axis=0)
         rows = [r for r in rows if score_of[r] >= min_score]
         served = {
-            r: tuple(c.text for c in coverage if self.corpus.ids[r] in c.results) for r in rows
+            r: tuple(c.text for c in coverage if self._ids[r] in c.results) for r in rows
         }
         matches = []
         for r in rows:
@@ -331,7 +332,7 @@ class Matcher:
             conf = s.confidence * s.factors
             best = top_k(relevance[i], self.settings.need_top, allowed)
             serving = tuple(
-                self.corpus.ids[r]
+                self._ids[r]
                 for r in best
                 if conf[r] >= self.settings.gap_threshold
                 and relevance[i, r] >= self.settings.need_relative
@@ -341,7 +342,7 @@ class Matcher:
             )
             if covered and not serving:  # the surest programme serves it even if ranked lower
                 masked = conf if allowed is None else np.where(allowed, conf, -np.inf)
-                serving = (self.corpus.ids[int(np.argmax(masked))],)
+                serving = (self._ids[int(np.argmax(masked))],)
             out.append(
                 NeedCoverage(
                     need.text, covered, serving if covered else (), round(float(strength[i]), 4)
