@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import matcher.engine
+from matcher.calibration import GAP_FEATURES, Calibration, GapModel
 from matcher.corpus import Corpus, load_corpus
 from matcher.encoders import Kind, normalize
-from matcher.settings import DEFAULT_PAGE
+from matcher.engine import calibration_key
+from matcher.reading import CUE_FEATURES, ClauseModel
+from matcher.settings import DEFAULT_PAGE, Settings
 
 DATA = Path(__file__).parent / "data"
 EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -56,3 +60,47 @@ def real_corpus() -> Corpus:
 @pytest.fixture
 def fake_encoders() -> dict[str, HashingEncoder]:
     return {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)}
+
+
+def fake_calibration(encoders: dict[str, HashingEncoder]) -> Calibration:
+    """Clause and gap models written by hand for the hashing encoders, so tests can predict them.
+
+    Clauses: a request or a lack reads as a need, a self-introduction, something that exists
+    already or a header as context, a greeting as other (embedding weights are zero). Gaps:
+    P(gap) = sigmoid(3 - 10 x confidence), so a need whose best calibrated confidence is under
+    0.3 is a gap.
+    """
+    n_cues = len(CUE_FEATURES)
+    width = encoders["use"].dim + n_cues
+    coef = np.zeros((3, width))
+    cue = {name: i for i, name in enumerate(CUE_FEATURES)}
+    d = encoders["use"].dim
+    for name, weight in (("self", 3.0), ("existing", 2.0), ("header", 3.0)):
+        coef[0, d + cue[name]] = weight
+    for name, weight in (("request", 3.0), ("deficit", 2.0)):
+        coef[1, d + cue[name]] = weight
+    coef[2, d + cue["greeting"]] = 5.0
+    clause = ClauseModel(
+        ("context", "need", "other"),
+        coef,
+        np.array([0.0, 0.5, -1.0]),
+        np.zeros(n_cues),
+        np.ones(n_cues),
+        "use",
+        encoders["use"].fingerprint(),
+    )
+    gap_coef = np.zeros(len(GAP_FEATURES))
+    gap_coef[GAP_FEATURES.index("confidence")] = -10.0
+    gap = GapModel(gap_coef, 3.0, np.zeros(len(GAP_FEATURES)), np.ones(len(GAP_FEATURES)))
+    return Calibration(clause, gap, calibration_key(encoders, Settings()), {"fixture": "conftest"})
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _calibration_for_fake_encoders() -> Iterator[None]:
+    """The shipped calibration is fitted for the real encoders; wherever the engine loads its
+    default, tests get the hand-written one for the hashing encoders, as they get the encoders
+    themselves. Real-model tests pass the shipped calibration explicitly."""
+    fakes = {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matcher.engine, "load_calibration", lambda *_: fake_calibration(fakes))
+        yield

@@ -84,12 +84,13 @@ def test_search_json_contract(env: Path, capsys) -> None:
         "needs",
     }
     assert first["id"] == "1209" and len(data["results"]) == 2
-    assert data["needs"][0] == {
-        "text": "detector dogs fentanyl airports",
-        "covered": True,
-        "results": data["needs"][0]["results"],
-        "best_confidence": data["needs"][0]["best_confidence"],
-    }
+    need = data["needs"][0]
+    assert need["text"] == "detector dogs fentanyl airports"
+    assert need["covered"] is True and need["status"] == "served"
+    assert 0.0 <= need["p_gap"] < 0.5
+    assert set(need) == {"text", "covered", "status", "p_gap", "results", "best_confidence"}
+    assert set(data["context"]) == {"places", "actors", "existing"}
+    assert [c["kind"] for c in data["clauses"]] == ["need"]
 
 
 def test_search_batch_prints_one_line_per_query(env: Path, capsys) -> None:
@@ -102,7 +103,7 @@ def test_search_batch_prints_one_line_per_query(env: Path, capsys) -> None:
     assert main(["search", "--batch", str(batch), "--json", "--k", "3"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [x["qid"] for x in lines] == ["A", "B"]
-    assert all(len(x["results"]) == 3 and "needs" in x for x in lines)
+    assert all(len(x["results"]) == 3 and "needs" in x and "context" in x for x in lines)
     assert set(lines[0]["results"][0]) == {"id", "score"}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from matcher.calibration import load_calibration
 from matcher.engine import Matcher
 from matcher.settings import DEFAULT_INDEX_DIR
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    return Matcher.open(DEFAULT_INDEX_DIR, progress=False)
+    return Matcher.open(DEFAULT_INDEX_DIR, progress=False, calibration=load_calibration())
 
 
 def top(matcher: Matcher, query: str, k: int = 3) -> list[str]:

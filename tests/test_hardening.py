@@ -25,7 +25,7 @@ from matcher.errors import InputError, MatcherIndexError
 from matcher.index import load_index
 from matcher.needs import split_needs
 from matcher.settings import MAX_QUERY_CHARS, Settings
-from tests.conftest import DATA, HashingEncoder
+from tests.conftest import DATA, HashingEncoder, fake_calibration
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -183,7 +183,13 @@ def test_damaged_index_is_rebuilt_with_a_message_or_refused(
     with pytest.raises(MatcherIndexError, match="run `matcher index build`"):
         load_index(index, engine.corpus, encoders, Settings())
     told: list[str] = []
-    rebuilt = Matcher.open(index, corpus=engine.corpus, encoders=encoders, on_build=told.append)
+    rebuilt = Matcher.open(
+        index,
+        corpus=engine.corpus,
+        encoders=encoders,
+        on_build=told.append,
+        calibration=fake_calibration(encoders),
+    )
     assert told and "matcher index build" in told[0]
     if damage != "other_model":
         assert answers(rebuilt) == answers(engine)

@@ -30,6 +30,7 @@ from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, DEFAULT_PAGE
 
 if TYPE_CHECKING:
     from matcher.engine import Matcher
+    from matcher.results import SearchResult
 
 
 class _Parser(argparse.ArgumentParser):
@@ -193,15 +194,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for notice in result.notices:
         print(f"note: {notice}")
-    if len(result.needs) > 1 or result.gaps:
-        print("needs:")
-        for need in result.needs:
-            served = f"served by {', '.join(need.results)}" if need.covered else "GAP"
-            print(f"  - {need.text}: {served}")
-    for gap in result.gaps:
-        print(f"No initiative in the catalogue addresses: {gap}")
-    if result.query_regions:
-        print(f"region read from the statement: {', '.join(result.query_regions)}")
+    _print_reading(result)
     print()
     for n, m in enumerate(result.results, start=1):
         orgs = ", ".join(m.organizations) or "organisation not named"
@@ -217,6 +210,33 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not result.results:
         print("no initiative matched")
     return 0
+
+
+def _print_reading(result: SearchResult) -> None:
+    """What we read: the needs with what serves each, the context, and the gaps."""
+    print("What we read:")
+    for need in result.needs:
+        if need.status == "served":
+            verdict = f"served by {', '.join(need.results)}"
+        elif need.status == "other-region-only":
+            verdict = (
+                f"offered only to other regions ({', '.join(need.results)}); "
+                f"probably not served for you: {need.p_gap:.2f}"
+            )
+        else:
+            verdict = f"GAP, probably not served: {need.p_gap:.2f}"
+        print(f"  need: {need.text}: {verdict}")
+    context = result.context
+    if context.places:
+        print(f"  place: {', '.join(context.places)}")
+    if context.actors:
+        print(f"  asking: {', '.join(context.actors)}")
+    for existing in context.existing:
+        print(f"  already has: {existing}")
+    for gap in result.gaps:
+        print(f"No initiative in the catalogue addresses: {gap}")
+    for text in result.other_region_only:
+        print(f"Offered only to other regions: {text}")
 
 
 def _search_batch(args: argparse.Namespace) -> int:
@@ -235,12 +255,13 @@ def _search_batch(args: argparse.Namespace) -> int:
             result = matcher.search(q.query, k=args.k, filters=filters, min_score=args.min_score)
         except InputError as exc:  # one unusable query does not cost the others their answers
             failed += 1
-            line.update(results=[], needs=[], error=str(exc))
+            line.update(results=[], needs=[], context=None, error=str(exc))
             print(f"error: query {q.qid}: {exc}", file=sys.stderr)
         else:
             line.update(
                 results=[{"id": m.id, "score": m.score} for m in result.results],
                 needs=[n.to_dict() for n in result.needs],
+                context=result.context.to_dict(),
             )
         print(json.dumps(line, ensure_ascii=False))
     return 2 if failed == len(queries) and queries else 0

@@ -15,6 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from matcher.brief import Brief, make_brief
+from matcher.calibration import (
+    Calibration,
+    NeedStatus,
+    decide_status,
+    gap_features,
+    load_calibration,
+)
 from matcher.corpus import Corpus, Initiative, load_corpus
 from matcher.encoders import Encoder, default_encoders, english_lexicon
 from matcher.errors import InputError, MatcherIndexError
@@ -28,8 +35,7 @@ from matcher.index import (
 )
 from matcher.lexical import LexicalIndex, stopword_stems
 from matcher.lexicon import translate_terms
-from matcher.metadata import mentioned_regions
-from matcher.needs import Need, split_needs, xquad_order
+from matcher.needs import Need, xquad_order
 from matcher.overlaps import (
     DiffSegment,
     OverlapClass,
@@ -41,7 +47,8 @@ from matcher.overlaps import (
     find_overlaps,
 )
 from matcher.projection import Projection, fit_projection
-from matcher.results import Match, NeedCoverage, SearchResult
+from matcher.reading import Aspect, Reading, read_statement
+from matcher.results import ClauseRead, ContextRead, Match, NeedCoverage, SearchResult
 from matcher.retrieval import (
     blend_weights,
     calibrate,
@@ -101,6 +108,14 @@ def clean_query(query: object) -> tuple[str, tuple[str, ...]]:
     return text, notices
 
 
+def calibration_key(encoders: Mapping[str, Encoder], settings: Settings) -> dict[str, str]:
+    """What a calibration must have been fitted for: each encoder's weights and the scoring
+    settings its features depend on."""
+    key = {f"model:{name}": enc.fingerprint() for name, enc in sorted(encoders.items())}
+    key["settings"] = settings.scoring_hash()
+    return key
+
+
 def check_k(k: object) -> int:
     """`k` as a whole number in 1..MAX_K, or an InputError saying what is allowed."""
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
@@ -118,8 +133,10 @@ class Matcher:
         encoders: Mapping[str, Encoder],
         settings: Settings,
         index_dir: Path,
+        calibration: Calibration,
     ) -> None:
         self.corpus = corpus
+        self.calibration = calibration
         self.index = index
         self.encoders = dict(encoders)
         self.settings = settings
@@ -149,6 +166,7 @@ class Matcher:
         build: bool = True,
         progress: bool | None = None,
         on_build: Callable[[str], None] | None = None,
+        calibration: Calibration | None = None,
     ) -> Matcher:
         """Load the catalogue and its index; build the index first when missing or stale.
 
@@ -160,6 +178,8 @@ class Matcher:
             build: Build a missing or stale index (otherwise raise MatcherIndexError).
             progress: Show a progress bar while building (default: when attached to a terminal).
             on_build: Called with the reason before a (re)build starts, e.g. to tell the user.
+            calibration: The fitted clause and gap models (default: the shipped
+                `data/calibration.json`); checked against the encoders and settings.
         """
         settings = settings or Settings()
         index_path = Path(index_dir) if index_dir else DEFAULT_INDEX_DIR
@@ -176,18 +196,20 @@ class Matcher:
                 on_build(str(exc))
             build_index(index_path, corpus, encoders, settings, progress=progress)
             index = load_index(index_path, corpus, encoders, settings)
-        return cls(corpus, index, encoders, settings, index_path)
+        calibration = calibration or load_calibration()
+        calibration.check(calibration_key(encoders, settings))
+        return cls(corpus, index, encoders, settings, index_path, calibration)
 
     # ------------------------------------------------------------------ scoring
     def score(self, query: str) -> Scored:
         """Score every initiative for a query (no filtering, no cut-off)."""
         text, _ = clean_query(query)
-        return self.score_many([text], context=text)[0]
+        return self.score_many([text], regions=self.read(text).regions)[0]
 
-    def score_many(self, texts: list[str], *, context: str) -> list[Scored]:
+    def score_many(self, texts: list[str], *, regions: Sequence[str] = ()) -> list[Scored]:
         """Score several texts at once (one encoder call per model); the region adjustment
-        comes from `context`, the whole statement, so a need inherits the country it was
-        written for."""
+        comes from `regions`, read from the whole statement, so a need inherits the country it
+        was written for."""
         n = len(self.corpus)
         texts, english = self.prepare(texts)
         weights = [
@@ -215,7 +237,7 @@ class Matcher:
             for row, i in enumerate(needed):
                 passage_scores[i][signal] = self.index.search(signal, vectors[row])
                 signals[i][signal] = max_by_owner(passage_scores[i][signal], self._owners, n)
-        query_regions = mentioned_regions(context)
+        query_regions = tuple(regions)
         factors = region_factors(
             [ini.regions for ini in self.corpus], query_regions, self.settings.region_penalty
         )
@@ -265,6 +287,12 @@ class Matcher:
         return conf
 
     # ------------------------------------------------------------------ search
+    def read(self, statement: str) -> Reading:
+        """The statement read: clauses as need / context / other, needs, places and actors."""
+        model = self.calibration.clause_model
+        encoder = self.encoders[model.encoder]
+        return read_statement(statement, model, lambda texts: encoder.encode(texts, kind="query"))
+
     def search(
         self,
         query: str,
@@ -272,35 +300,57 @@ class Matcher:
         k: int = 10,
         filters: Filters | None = None,
         min_score: float = 0.0,
+        needs: Sequence[str] | None = None,
     ) -> SearchResult:
         """The initiatives that serve a statement, best first, with why each matched.
 
-        A statement with several needs is split and each need scored on its own; xQuAD then
-        orders the results so that each need the catalogue serves gets its best programmes
-        early, while a single-need statement ranks exactly as the engine scores it.
+        The statement is read first (reading.py): its need clauses are scored one by one and its
+        context only steers (the region read from it). xQuAD then orders the results so that
+        each need the catalogue serves gets its best programmes early, while a one-need
+        statement ranks exactly as the engine scores that need.
+
+        Args:
+            needs: the needs to search for instead of those read from the statement (the app's
+                "drop a need / add a need"); the statement still gives the context.
         """
         k = check_k(k)
         text, notices = clean_query(query)
-        needs = split_needs(text)
+        reading = self.read(text)
+        aspects = list(reading.aspects)
+        if needs is not None:
+            chosen = [clean_query(n)[0] for n in needs]
+            if not chosen:
+                raise InputError("give at least one need to search for")
+            reading = replace(reading, needs=tuple(chosen))
+            aspects = [Aspect(n, 1.0, -1, True) for n in chosen]
+        if not aspects:
+            aspects = [Aspect(text, 1.0, -1, True)]
         allowed = self._allowed(filters or Filters())
-        if len(needs) == 1:
-            whole = self.score_many([needs[0].query], context=text)[0]
-            per_need = [whole]
+        regions = reading.regions
+        need_list = [Need(a.text, a.text) for a in aspects]
+        if len(aspects) == 1:
+            whole = self.score_many([aspects[0].text], regions=regions)[0]
+            per_aspect = [whole]
         else:
-            scored = self.score_many([text] + [n.query for n in needs], context=text)
-            whole, per_need = scored[0], scored[1:]
-        relevance = np.vstack([s.final for s in per_need])
-        strength = np.array([float(np.max(s.confidence * s.factors)) for s in per_need])
-        coverage = self._coverage(needs, per_need, relevance, strength, allowed)
-        if len(needs) == 1:
+            joined = self.settings.whole_query_joiner.join(a.text for a in aspects if a.is_need)
+            whole_text = joined if self.settings.whole_from_needs and joined else text
+            scored = self.score_many([whole_text] + [a.text for a in aspects], regions=regions)
+            whole, per_aspect = scored[0], scored[1:]
+        relevance = np.vstack([s.final for s in per_aspect])
+        assessed = self._coverage(need_list, per_aspect, relevance, allowed)
+        coverage = [c for c, a in zip(assessed, aspects, strict=True) if a.is_need]
+        if len(aspects) == 1:
             rows = top_k(whole.final, k, allowed)
             score_of = whole.final
         else:
             columns = (
                 np.flatnonzero(allowed) if allowed is not None else np.arange(len(self.corpus))
             )
-            # a need nothing serves (a gap) gets little say in the order
-            votes = np.maximum(strength, 0.05)
+            # each part of the statement has a say in proportion to how likely it states a
+            # need, and a need nothing serves (a gap) gets little say
+            votes = np.array(
+                [a.p_need * max(1.0 - c.p_gap, 0.05) for a, c in zip(aspects, assessed, strict=True)]
+            )
             sharp = relevance[:, columns] ** self.settings.need_sharpness
             picked = xquad_order(
                 whole.final[columns], sharp, votes, k, lam=self.settings.xquad_lambda
@@ -309,56 +359,89 @@ class Matcher:
             score_of = relevance.max(axis=0)
         rows = [r for r in rows if score_of[r] >= min_score]
         served = {
-            r: tuple(c.text for c in coverage if self._ids[r] in c.results) for r in rows
+            r: tuple(
+                c.text
+                for c in coverage
+                if c.status == NeedStatus.SERVED and self._ids[r] in c.results
+            )
+            for r in rows
         }
         matches = []
         for r in rows:
-            best_need = int(np.argmax(relevance[:, r]))
-            basis = per_need[best_need] if len(needs) > 1 else whole
+            best = int(np.argmax(relevance[:, r]))
+            basis = per_aspect[best] if len(aspects) > 1 else whole
             matches.append(self._match(r, basis, served[r], score=float(score_of[r])))
-        return SearchResult(text, tuple(matches), tuple(coverage), whole.query_regions, notices)
+        context = reading.context
+        return SearchResult(
+            text,
+            tuple(matches),
+            tuple(coverage),
+            whole.query_regions,
+            notices,
+            ContextRead(context.places, context.actors, context.existing),
+            tuple(ClauseRead(c.text, c.kind.value, c.probability) for c in reading.clauses),
+        )
+
+    def need_features(self, scored: Scored) -> tuple[np.ndarray, np.ndarray]:
+        """The gap model's features of one scored need: over the programmes open to the
+        writer's region, and over the whole catalogue regardless of region."""
+        coverage = self.lexical.coverage(scored.query)
+        words = len(scored.query.split())
+        open_to_writer = scored.factors >= 1.0
+        masked = {k: np.where(open_to_writer, v, 0.0) for k, v in scored.signals.items()}
+        writer = gap_features(
+            np.where(open_to_writer, scored.confidence, 0.0),
+            masked,
+            coverage=coverage,
+            english=scored.english,
+            words=words,
+        )
+        anywhere = gap_features(
+            scored.confidence, scored.signals, coverage=coverage, english=scored.english, words=words
+        )
+        return writer, anywhere
 
     def _coverage(
         self,
         needs: list[Need],
         per_need: list[Scored],
         relevance: np.ndarray,
-        strength: np.ndarray,
         allowed: np.ndarray | None,
     ) -> list[NeedCoverage]:
-        """Each need's best programmes, and whether one serves it strongly enough to count."""
+        """Each need's status (served, gap, other-region-only) from the calibrated gap model,
+        and its best programmes."""
+        model = self.calibration.gap_model
         out = []
         for i, (need, s) in enumerate(zip(needs, per_need, strict=True)):
+            writer, anywhere = self.need_features(s)
+            p_gap = model.probability(writer)
+            status = decide_status(p_gap, model.probability(anywhere), model.threshold)
             conf = s.confidence * s.factors
-            best = top_k(relevance[i], self.settings.need_top, allowed)
-            serving = tuple(
-                self._ids[r]
-                for r in best
-                if conf[r] >= self.settings.gap_threshold
-                and relevance[i, r] >= self.settings.need_relative
-            )
-            covered = bool(strength[i] >= self.settings.gap_threshold) and not self._off_catalogue(
-                s, float(strength[i])
-            )
-            if covered and not serving:  # the surest programme serves it even if ranked lower
-                masked = conf if allowed is None else np.where(allowed, conf, -np.inf)
-                serving = (self._ids[int(np.argmax(masked))],)
+            if status is NeedStatus.OTHER_REGION_ONLY:
+                # the programmes that would serve it, elsewhere
+                elsewhere = np.where(s.factors < 1.0, s.fused, -np.inf)
+                serving = tuple(self._ids[r] for r in top_k(elsewhere, self.settings.need_top))
+            elif status is NeedStatus.SERVED:
+                best = top_k(relevance[i], self.settings.need_top, allowed)
+                top = float(relevance[i, best[0]]) if best else 0.0
+                serving = tuple(
+                    self._ids[r]
+                    for r in best
+                    if relevance[i, r] >= self.settings.need_relative * top
+                )
+            else:
+                serving = ()
             out.append(
                 NeedCoverage(
-                    need.text, covered, serving if covered else (), round(float(strength[i]), 4)
+                    need.text,
+                    status is NeedStatus.SERVED,
+                    serving,
+                    round(float(np.max(conf)) if conf.size else 0.0, 4),
+                    status.value,
+                    round(p_gap, 4),
                 )
             )
         return out
-
-    def _off_catalogue(self, scored: Scored, strength: float) -> bool:
-        """A second, lexical test for a gap: an English need whose words the catalogue mostly
-        never uses ("counterfeit cigarette smuggling") and whose best semantic match is no more
-        than middling has found a neighbour of its theme, not a programme for it."""
-        return (
-            scored.english >= 1.0
-            and strength < self.settings.off_catalogue_confidence
-            and self.lexical.coverage(scored.query) < self.settings.off_catalogue_coverage
-        )
 
     def check_filters(self, filters: Filters) -> None:
         """Raise InputError, naming the choices, for a filter value no initiative has."""
@@ -547,7 +630,16 @@ class Matcher:
         vector = self.encoders["minilm"].encode(self.prepare([text])[0], kind="query")
         return points, projection.transform(vector)[0]
 
+    def with_calibration(self, calibration: Calibration) -> Matcher:
+        """A Matcher sharing this one's index and models, deciding with other fitted models."""
+        calibration.check(calibration_key(self.encoders, self.settings))
+        return Matcher(
+            self.corpus, self.index, self.encoders, self.settings, self.index_dir, calibration
+        )
+
     def with_settings(self, **changes: object) -> Matcher:
         """A Matcher sharing this one's index and models, with some ranking settings changed."""
         settings = replace(self.settings, **changes)  # type: ignore[arg-type]
-        return Matcher(self.corpus, self.index, self.encoders, settings, self.index_dir)
+        return Matcher(
+            self.corpus, self.index, self.encoders, settings, self.index_dir, self.calibration
+        )

@@ -39,13 +39,48 @@ class NeedCoverage:
     covered: bool
     results: tuple[str, ...]
     best_confidence: float
+    status: str = "served"
+    """`served`, `gap` (nothing in the catalogue), or `other-region-only` (offered only to
+    other regions: `results` then names those programmes)."""
+    p_gap: float = 0.0
+    """The calibrated probability that nothing open to the writer serves this need."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "covered": self.covered,
+            "status": self.status,
+            "p_gap": self.p_gap,
             "results": list(self.results),
             "best_confidence": self.best_confidence,
+        }
+
+
+@dataclass(frozen=True)
+class ClauseRead:
+    """One clause of the statement and what it was read as (need, context or other)."""
+
+    text: str
+    kind: str
+    probability: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ContextRead:
+    """What the statement says about its writer: places, who is asking, what exists already."""
+
+    places: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    existing: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "places": list(self.places),
+            "actors": list(self.actors),
+            "existing": list(self.existing),
         }
 
 
@@ -58,11 +93,18 @@ class SearchResult:
     needs: tuple[NeedCoverage, ...] = ()
     query_regions: tuple[str, ...] = ()
     notices: tuple[str, ...] = field(default=())
+    context: ContextRead = field(default_factory=ContextRead)
+    clauses: tuple[ClauseRead, ...] = ()
 
     @property
     def gaps(self) -> tuple[str, ...]:
-        """Needs that nothing in the catalogue serves strongly."""
-        return tuple(n.text for n in self.needs if not n.covered)
+        """Needs that nothing in the catalogue serves."""
+        return tuple(n.text for n in self.needs if n.status == "gap")
+
+    @property
+    def other_region_only(self) -> tuple[str, ...]:
+        """Needs served only by programmes limited to other regions than the writer's."""
+        return tuple(n.text for n in self.needs if n.status == "other-region-only")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +112,9 @@ class SearchResult:
             "results": [m.to_dict() for m in self.results],
             "needs": [n.to_dict() for n in self.needs],
             "gaps": list(self.gaps),
+            "other_region_only": list(self.other_region_only),
             "query_regions": list(self.query_regions),
+            "context": self.context.to_dict(),
+            "clauses": [c.to_dict() for c in self.clauses],
             "notices": list(self.notices),
         }

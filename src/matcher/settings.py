@@ -3,6 +3,8 @@ at the edges (CLI and app)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -88,20 +90,33 @@ class Settings:
     """An initiative serves a need when it is among that need's best `need_top`, scores at least
     `need_relative` of that need's best, and clears the gap threshold itself."""
     need_relative: float = 0.5
-    gap_threshold: float = 0.25
-    """A need whose best confidence is below this is reported as a gap: the 5th percentile of the
-    judged in-scope dev needs (each searched alone), so about 1 real need in 20 is called a gap;
-    6 of the 9 dev out-of-scope needs fall below it."""
-    off_catalogue_coverage: float = 0.5
-    off_catalogue_confidence: float = 0.5
-    """An English need is also a gap when under half of its content words occur anywhere in the
-    catalogue and its confidence is below the midpoint of the anchors (0.5). No judged in-scope
-    dev need has coverage under 0.5; 3 out-of-scope needs do."""
+    whole_from_needs: bool = False
+    """For a statement with several parts, compute xQuAD's "whole statement" relevance on its
+    need clauses joined instead of the full text. Off: on the dev set the full text ranks better
+    (nDCG@10 0.738 against 0.718; the per-clause relevance already weighs each clause by how
+    likely it is a need, so context has little say there)."""
+    whole_query_joiner: str = ". "
     strong_threshold: float = 0.85
     partial_threshold: float = 0.7
     """Cut-offs on sqrt(confidence x relative score) for the `match` labels. On the dev set's
     top 10s, `strong` results were grade >= 2 about 70% of the time and grade >= 1 about 95%;
     `partial` results grade >= 1 about 65%; `weak` ones mostly unjudged."""
+
+    def scoring_hash(self) -> str:
+        """A short hash of the settings the gap model's features depend on: a calibration fitted
+        under other values is refused (calibration.py)."""
+        relevant = {
+            "index": self.index_key(),
+            "english_weights": self.english_weights.as_dict(),
+            "foreign_weights": self.foreign_weights.as_dict(),
+            "confidence_anchors": {k: list(v) for k, v in self.confidence_anchors.items()},
+            "region_penalty": self.region_penalty,
+            "translate_terms": self.translate_terms,
+            "expand_abbreviations": self.expand_abbreviations,
+            "normalization": self.normalization,
+        }
+        blob = json.dumps(relevant, sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
 
     def index_key(self) -> dict[str, object]:
         """The settings an index depends on."""
