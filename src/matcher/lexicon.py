@@ -1,4 +1,4 @@
-"""A bilingual lexicon of the field, for statements not written in English.
+"""English terms of the field for statements not written in English.
 
 The catalogue is English. The multilingual encoder carries most of a Spanish or Russian statement
 across, but it blurs domain terms: "alerta temprana" (early warning) lands near "early childhood".
@@ -6,655 +6,186 @@ Dictionary-based query translation of the field's core terms is the classic reme
 cross-language retrieval: the statement keeps its own words and gains the English terms it uses,
 so BM25 and MiniLM can take part too.
 
-Entries are the vocabulary of drug policy, health, enforcement and justice work in Spanish,
-French, Portuguese, Russian and Arabic. Matching is on accent-folded, lower-cased text; Russian
-and Arabic entries are word stems (their endings and attached particles vary), the others whole
-phrases.
+The table is data with provenance (`data/lexicon.json`, checked by `scripts/check_terms.py`);
+this module reads it and matches it. Matching is on accent-folded, lower-cased text, on word
+boundaries, never inside a word:
+
+- a word written with a trailing ``*`` is a stem: it must start a word (a hyphen joins a compound
+  into one word, so "медицинск*" does not fire inside "судебно-медицинский") and may take any
+  ending; every other word must end where the text's word ends;
+- in Spanish, French and Portuguese the last word of a form may take a plural -s, -es or -x;
+- Arabic writes conjunctions, prepositions and the article onto the word, so the first word of an
+  Arabic form may carry و or ف, then ب, ك or ل, then ال (ل + ال is written لل); a form written
+  with ال also matches without it.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
+from matcher.errors import MatcherError
 from matcher.metadata import fold
 
-# English term -> its forms in es / fr / pt (whole phrases) and ru / ar (stems)
-LEXICON: dict[str, tuple[str, ...]] = {
-    "early warning system": (
-        "alerta temprana",
-        "alerta precoz",
-        "alerte precoce",
-        "systeme d'alerte",
-        "alerta precoce",
-        "раннего предупреждения",
-        "раннее предупреждение",
-        "الإنذار المبكر",
-        "انذار مبكر",
-    ),
-    "forensic laboratory": (
-        "laboratorio forense",
-        "laboratorios forenses",
-        "laboratoire medico-legal",
-        "laboratoire de police scientifique",
-        "laboratoires forensiques",
-        "laboratorio forense",
-        "laboratorios periciais",
-        "laboratorio pericial",
-        "судебно-медицинск",
-        "криминалистическ",
-        "المختبر الجنائي",
-        "مختبر جنائي",
-        "الطب الشرعي",
-    ),
-    "laboratory": ("laboratorio", "laboratoire", "лаборатор", "مختبر"),
-    "toxicology": ("toxicologia", "toxicologie", "токсиколог", "السموم"),
-    "identify substances": ("identificar", "identifier", "идентификац", "تحديد"),
-    "new psychoactive substances NPS": (
-        "nuevas sustancias psicoactivas",
-        "nouvelles substances psychoactives",
-        "novas substancias psicoativas",
-        "новых психоактивных",
-        "новые психоактивные",
-        "المؤثرات العقلية الجديدة",
-    ),
-    "synthetic drugs": (
-        "drogas sinteticas",
-        "drogues de synthese",
-        "drogues synthetiques",
-        "синтетических наркотик",
-        "синтетические наркотик",
-        "المخدرات الاصطناعية",
-        "المخدرات التركيبية",
-    ),
-    "drugs": ("drogas", "drogues", "наркотик", "المخدرات", "مخدرات"),
-    "fentanyl": ("fentanilo", "fentanyl", "fentanil", "фентанил", "الفنتانيل"),
-    "methamphetamine": ("metanfetamina", "methamphetamine", "метамфетамин", "الميثامفيتامين"),
-    "opioids": ("opioides", "opiaces", "опиоид", "المواد الأفيونية", "الأفيونية"),
-    "stimulants": ("estimulantes", "stimulants", "стимулятор", "المنشطات", "المنشطة"),
-    "precursor chemicals": (
-        "precursores",
-        "precurseurs",
-        "precursores quimicos",
-        "прекурсор",
-        "السلائف",
-    ),
-    "chemicals": (
-        "sustancias quimicas",
-        "produits chimiques",
-        "substancias quimicas",
-        "химическ",
-        "المواد الكيميائية",
-    ),
-    "trafficking": (
-        "trafico",
-        "trafic",
-        "trafico de drogas",
-        "оборот",
-        "контрабанд",
-        "الاتجار",
-        "تهريب",
-    ),
-    "smuggling": ("contrabando", "contrebande", "contrabando", "контрабанд", "تهريب"),
-    "customs": ("aduanas", "aduana", "douane", "douanes", "alfandega", "таможн", "الجمارك"),
-    "border control": ("frontera", "fronteras", "frontiere", "fronteira", "границ", "الحدود"),
-    "postal mail parcels": (
-        "correo",
-        "paquetes",
-        "envios postales",
-        "courrier",
-        "colis",
-        "postal",
-        "correio",
-        "encomendas",
-        "почтов",
-        "посылк",
-        "البريد",
-        "الطرود",
-    ),
-    "airport": ("aeropuerto", "aeroport", "aeroporto", "аэропорт", "المطار"),
-    "seaport container": (
-        "puerto",
-        "contenedores",
-        "port maritime",
-        "conteneurs",
-        "porto",
-        "контейнер",
-        "الميناء",
-        "الحاويات",
-    ),
-    "detector dogs canine": (
-        "perros detectores",
-        "chiens detecteurs",
-        "caes farejadores",
-        "кинолог",
-        "собак",
-        "الكلاب البوليسية",
-    ),
-    "online internet darknet": (
-        "internet",
-        "en linea",
-        "en ligne",
-        "darknet",
-        "интернет",
-        "الإنترنت",
-    ),
-    "cybercrime": (
-        "ciberdelito",
-        "cibercrimen",
-        "cybercriminalite",
-        "crimes ciberneticos",
-        "киберпреступ",
-        "الجرائم الإلكترونية",
-    ),
-    "organized crime groups": (
-        "crimen organizado",
-        "grupos criminales",
-        "criminalite organisee",
-        "groupes criminels",
-        "crime organizado",
-        "организованн",
-        "преступных групп",
-        "преступные групп",
-        "الجريمة المنظمة",
-        "الجماعات الإجرامية",
-    ),
-    "illicit profits money flows": (
-        "ganancias ilicitas",
-        "flujos financieros",
-        "profits illicites",
-        "flux financiers",
-        "lucros ilicitos",
-        "доход",
-        "денежн",
-        "الأرباح غير المشروعة",
-        "التدفقات المالية",
-    ),
-    "threat assessment": (
-        "evaluacion de la amenaza",
-        "evaluacion de amenazas",
-        "evaluation de la menace",
-        "avaliacao de ameacas",
-        "оценка угроз",
-        "оценки угроз",
-        "تقييم التهديد",
-    ),
-    "regional": ("regional", "региона", "регион", "الإقليمي", "إقليمي"),
-    "rapid assessment": (
-        "evaluacion rapida",
-        "evaluation rapide",
-        "avaliacao rapida",
-        "быстрая оценка",
-        "تقييم سريع",
-    ),
-    "data collection": ("datos", "donnees", "dados", "данных", "данные", "البيانات"),
-    "national drug use survey prevalence": (
-        "encuesta",
-        "encuesta nacional",
-        "prevalencia",
-        "enquete",
-        "enquete nationale",
-        "prevalence",
-        "inquerito",
-        "pesquisa nacional",
-        "опрос",
-        "обследован",
-        "распространенност",
-        "مسح",
-        "انتشار",
-    ),
-    "drug use consumption": (
-        "consumo de drogas",
-        "consommation de drogues",
-        "consumo",
-        "consommation",
-        "потреблен",
-        "تعاطي",
-    ),
-    "young people youth": (
-        "jovenes",
-        "juventud",
-        "jeunes",
-        "jeunesse",
-        "jovens",
-        "молодеж",
-        "الشباب",
-    ),
-    "adolescents": ("adolescentes", "adolescents", "подростк", "المراهقين"),
-    "schools": ("escuelas", "escuela", "colegios", "ecoles", "ecole", "escolas", "школ", "المدارس"),
-    "families family skills": (
-        "familias",
-        "familia",
-        "familles",
-        "famille",
-        "familias",
-        "семь",
-        "الأسر",
-        "الأسرة",
-    ),
-    "community": (
-        "comunidad",
-        "comunitario",
-        "communaute",
-        "communautaire",
-        "comunidade",
-        "сообществ",
-        "المجتمع",
-    ),
-    "women and girls gender": ("mujeres", "femmes", "mulheres", "genero", "женщин", "النساء"),
-    "pregnant women": ("embarazadas", "femmes enceintes", "gravidas", "беременн", "الحوامل"),
-    "prevention": (
-        "prevencion",
-        "prevention",
-        "prevencao",
-        "профилактик",
-        "предупрежден",
-        "الوقاية",
-    ),
-    "treatment of drug use disorders": (
-        "tratamiento",
-        "traitement",
-        "tratamento",
-        "лечени",
-        "العلاج",
-        "علاج",
-    ),
-    "rehabilitation and reintegration": (
-        "rehabilitacion",
-        "reinsercion",
-        "reintegracion",
-        "readaptation",
-        "reinsertion",
-        "reabilitacao",
-        "reintegracao",
-        "реабилитац",
-        "реинтеграц",
-        "إعادة التأهيل",
-        "إعادة الإدماج",
-    ),
-    "addiction dependence": (
-        "adiccion",
-        "dependencia",
-        "addiction",
-        "dependance",
-        "dependencia",
-        "зависимост",
-        "الإدمان",
-    ),
-    "health workers": (
-        "trabajadores de salud",
-        "personal de salud",
-        "agents de sante",
-        "personnel de sante",
-        "profissionais de saude",
-        "медицинск",
-        "الصحيين",
-        "العاملين الصحيين",
-    ),
-    "doctors nurses": (
-        "medicos",
-        "enfermeras",
-        "medecins",
-        "infirmieres",
-        "врач",
-        "медсест",
-        "الأطباء",
-        "الممرضين",
-    ),
-    "emergency department": (
-        "urgencias",
-        "emergencias",
-        "urgences",
-        "urgentiste",
-        "urgencia",
-        "emergencia",
-        "pronto-socorro",
-        "неотложн",
-        "скорой помощ",
-        "الطوارئ",
-    ),
-    "intoxication poisoning": (
-        "intoxicacion",
-        "intoxicaciones",
-        "intoxication",
-        "intoxicacao",
-        "отравлен",
-        "интоксикац",
-        "التسمم",
-    ),
-    "overdose": (
-        "sobredosis",
-        "surdose",
-        "overdose",
-        "передозиров",
-        "الجرعة الزائدة",
-        "جرعة زائدة",
-    ),
-    "naloxone": ("naloxona", "naloxone", "налоксон", "النالوكسون"),
-    "screening and brief intervention": (
-        "deteccion",
-        "tamizaje",
-        "intervencion breve",
-        "depistage",
-        "intervention breve",
-        "rastreio",
-        "intervencao breve",
-        "скрининг",
-        "краткое вмешательств",
-        "الفحص",
-    ),
-    "training": (
-        "capacitar",
-        "capacitacion",
-        "formacion",
-        "entrenamiento",
-        "former",
-        "formation",
-        "formacao",
-        "treinamento",
-        "обучен",
-        "подготовк",
-        "تدريب",
-        "التدريب",
-    ),
-    "refugees displaced people humanitarian": (
-        "refugiados",
-        "desplazados",
-        "refugies",
-        "deplaces",
-        "refugiados",
-        "deslocados",
-        "беженц",
-        "перемещенн",
-        "اللاجئين",
-        "النازحين",
-        "المخيمات",
-        "الإنسانية",
-    ),
-    "prisons": (
-        "carceles",
-        "prisiones",
-        "prisons",
-        "prison",
-        "prisoes",
-        "тюрьм",
-        "тюрем",
-        "السجون",
-        "السجن",
-    ),
-    "alternatives to incarceration": (
-        "alternativas al encarcelamiento",
-        "alternatives a l'incarceration",
-        "penas alternativas",
-        "alternativas a prisao",
-        "альтернатив",
-        "بدائل السجن",
-    ),
-    "judges and prosecutors": (
-        "jueces",
-        "fiscales",
-        "juges",
-        "procureurs",
-        "juizes",
-        "promotores",
-        "судь",
-        "прокурор",
-        "القضاة",
-        "المدعين العامين",
-    ),
-    "legislation law": (
-        "legislacion",
-        "ley",
-        "legislation",
-        "loi",
-        "legislacao",
-        "законодател",
-        "закон",
-        "التشريعات",
-        "القانون",
-    ),
-    "national drug policy strategy action plan": (
-        "politica de drogas",
-        "estrategia nacional",
-        "plan de accion",
-        "politique",
-        "strategie nationale",
-        "plan d'action",
-        "estrategia",
-        "политик",
-        "стратеги",
-        "الاستراتيجية",
-        "السياسة",
-    ),
-    "diversion of controlled medicines": (
-        "desvio",
-        "medicamentos controlados",
-        "detournement",
-        "medicaments",
-        "desvio",
-        "утечк",
-        "лекарств",
-        "تسريب",
-        "الأدوية",
-    ),
-    "pharmacies": ("farmacias", "pharmacies", "farmacias", "аптек", "الصيدليات"),
-    "wastewater analysis": (
-        "aguas residuales",
-        "eaux usees",
-        "aguas residuais",
-        "сточных вод",
-        "مياه الصرف",
-    ),
-    "quality standards": (
-        "normas de calidad",
-        "estandares",
-        "normes de qualite",
-        "padroes de qualidade",
-        "стандарт",
-        "معايير الجودة",
-    ),
-    "capacity building": (
-        "fortalecimiento de capacidades",
-        "creacion de capacidades",
-        "renforcement des capacites",
-        "capacitacao",
-        "укреплени потенциал",
-        "наращивани потенциал",
-        "بناء القدرات",
-    ),
-    "information sharing exchange": (
-        "intercambio de informacion",
-        "echange d'informations",
-        "partage d'informations",
-        "troca de informacoes",
-        "обмен информаци",
-        "تبادل المعلومات",
-    ),
-    "international cooperation": (
-        "cooperacion",
-        "cooperation",
-        "cooperacao",
-        "сотрудничеств",
-        "التعاون",
-    ),
-    "industry private sector partnership": (
-        "industria",
-        "sector privado",
-        "industrie",
-        "secteur prive",
-        "industria quimica",
-        "setor privado",
-        "промышленн",
-        "частн сектор",
-        "القطاع الخاص",
-        "الصناعة",
-    ),
-    "cannabis": ("marihuana", "cannabis", "maconha", "каннабис", "марихуан", "القنب"),
-    "cocaine": ("cocaina", "cocaine", "кокаин", "الكوكايين"),
-    "heroin": ("heroina", "heroine", "героин", "الهيروين"),
-    "clandestine laboratories": (
-        "laboratorios clandestinos",
-        "laboratoires clandestins",
-        "laboratorios clandestinos",
-        "подпольн",
-        "нелегальн лаборатор",
-        "المختبرات السرية",
-    ),
-    "safe disposal of seized drugs and chemicals": (
-        "destruccion",
-        "eliminacion",
-        "destruction",
-        "elimination",
-        "descarte",
-        "destruicao",
-        "уничтожени",
-        "утилизаци",
-        "إتلاف",
-        "التخلص",
-    ),
-    "seizures": ("incautaciones", "decomisos", "saisies", "apreensoes", "изъят", "المضبوطات"),
-    "money laundering": (
-        "lavado de dinero",
-        "blanqueo",
-        "blanchiment",
-        "lavagem de dinheiro",
-        "отмывани",
-        "غسل الأموال",
-    ),
-    "HIV": ("vih", "ВИЧ", "فيروس نقص المناعة"),
-    "mental health": (
-        "salud mental",
-        "sante mentale",
-        "saude mental",
-        "психическ",
-        "الصحة النفسية",
-        "الصحة العقلية",
-    ),
-    "universities students": (
-        "universidades",
-        "estudiantes",
-        "universites",
-        "etudiants",
-        "universidades",
-        "estudantes",
-        "университет",
-        "студент",
-        "الجامعات",
-        "الطلاب",
-    ),
-    "parliament legislators policymakers": (
-        "parlamentarios",
-        "legisladores",
-        "parlementaires",
-        "deputados",
-        "парламент",
-        "депутат",
-        "البرلمان",
-        "المشرعين",
-    ),
-    "alternative development": (
-        "desarrollo alternativo",
-        "cultivos ilicitos",
-        "developpement alternatif",
-        "desenvolvimento alternativo",
-        "альтернативн развити",
-        "التنمية البديلة",
-    ),
-    "aviation aircraft airstrips": (
-        "aviacion",
-        "avionetas",
-        "aeronaves",
-        "pistas clandestinas",
-        "aviation",
-        "avions",
-        "aviacao",
-        "avioes",
-        "авиац",
-        "самолет",
-        "الطيران",
-        "الطائرات",
-    ),
-    "monitoring and evaluation": (
-        "monitoreo y evaluacion",
-        "seguimiento y evaluacion",
-        "suivi et evaluation",
-        "monitoramento e avaliacao",
-        "мониторинг",
-        "الرصد والتقييم",
-    ),
-    "psychosocial counselling": (
-        "consejeria",
-        "psicosocial",
-        "psychosocial",
-        "psicossocial",
-        "психосоциальн",
-        "النفسي الاجتماعي",
-    ),
-    "certification of counsellors": (
-        "certificacion",
-        "certification",
-        "certificacao",
-        "сертификац",
-        "الشهادات",
-        "اعتماد",
-    ),
-    "clinical mentoring": (
-        "mentoria",
-        "tutoria",
-        "mentorat",
-        "accompagnement clinique",
-        "наставничеств",
-        "الإرشاد السريري",
-    ),
-    "prisoners people in prison": (
-        "presos",
-        "reclusos",
-        "detenus",
-        "prisonniers",
-        "presos",
-        "заключенн",
-        "السجناء",
-    ),
-    "police law enforcement": ("policia", "police", "полици", "الشرطة"),
-    "intelligence analysis": (
-        "inteligencia",
-        "renseignement",
-        "inteligencia",
-        "разведк",
-        "аналитик",
-        "الاستخبارات",
-    ),
-}
+LANGUAGES = ("es", "fr", "pt", "ru", "ar")
+_PLURAL_LANGUAGES = frozenset({"es", "fr", "pt"})
+_ARABIC_ARTICLE = "ال"
+# conjunction, then preposition, then article; ل before the article drops its alef (لل)
+_ARABIC_PREFIX = r"(?:[وف])?(?:لل|[بك]?ال|[بكل])?"
+# a stem starts a word: not after a letter, digit or a hyphen that joins it to the word before
+_STEM_START = r"(?<![\w-])"
+_WORD_START = r"(?<!\w)"
+_WORD_END = r"(?!\w)"
 
 
-def _is_stem(form: str) -> bool:
-    return any("\u0400" <= c <= "\u04ff" or "\u0600" <= c <= "\u06ff" for c in form)
+@dataclass(frozen=True)
+class LexiconEntry:
+    """One English target and the forms that stand for it in the other languages."""
+
+    english: str
+    forms: tuple[tuple[str, str], ...]
+    """(language code, form) pairs, as written in the data file."""
+    source: str
+
+    def forms_in(self, language: str) -> tuple[str, ...]:
+        """This entry's forms in one language."""
+        return tuple(form for lang, form in self.forms if lang == language)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The loaded table, each entry compiled into one pattern over folded text."""
+
+    entries: tuple[LexiconEntry, ...]
+    provenance: str
+    patterns: tuple[re.Pattern[str], ...] = field(repr=False, compare=False)
+
+    def terms_in(self, text: str) -> list[str]:
+        """The English targets whose forms occur in the text, in table order."""
+        folded = _fold(text)
+        return [
+            e.english for e, p in zip(self.entries, self.patterns, strict=True) if p.search(folded)
+        ]
+
+
+def _fold(text: str) -> str:
+    # typographic apostrophes ("d’alerte") meet the plain one the table is written with
+    return fold(text).replace("\u2019", "'")
+
+
+def _word_pattern(word: str) -> str:
+    stem = word.endswith("*")
+    body = re.escape(word.rstrip("*"))
+    return body + r"\w*" if stem else body
+
+
+def form_pattern(form: str, language: str) -> str:
+    """The regular expression (over folded text) that one form of a language stands for."""
+    words = _fold(form).split()
+    if not words:
+        raise ValueError("empty form")
+    parts = [_word_pattern(w) for w in words]
+    first = words[0]
+    if language == "ar":
+        bare = first[len(_ARABIC_ARTICLE) :] if first.startswith(_ARABIC_ARTICLE) else first
+        parts[0] = _ARABIC_PREFIX + _word_pattern(bare)
+    elif language in _PLURAL_LANGUAGES and not words[-1].endswith("*"):
+        parts[-1] += r"(?:e?s|x)?"
+    start = _STEM_START if first.endswith("*") else _WORD_START
+    end = "" if words[-1].endswith("*") else _WORD_END
+    return start + r"\s+".join(parts) + end
+
+
+def stem_letters(word: str, language: str) -> str:
+    """What a stem word must literally match: without its ``*`` and, in Arabic, its article."""
+    core = _fold(word).rstrip("*")
+    if language == "ar" and core.startswith(_ARABIC_ARTICLE):
+        core = core[len(_ARABIC_ARTICLE) :]
+    return core
+
+
+def _bad(path: str, what: str) -> MatcherError:
+    return MatcherError(f"the term table {path} is malformed: {what}; fix the file or reinstall")
+
+
+def lexicon_from(data: object, path: str = "data/lexicon.json") -> Lexicon:
+    """Validate and compile a lexicon read from JSON (`path` only names it in errors)."""
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise _bad(path, "it needs an object with an 'entries' list")
+    if not isinstance(data.get("provenance"), str) or not data["provenance"].strip():
+        raise _bad(path, "it needs a 'provenance' line")
+    entries: list[LexiconEntry] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data["entries"]):
+        where = f"entry {i + 1}"
+        if not isinstance(raw, dict):
+            raise _bad(path, f"{where} is not an object")
+        english = raw.get("english")
+        if not isinstance(english, str) or not english.strip():
+            raise _bad(path, f"{where} has no 'english' target")
+        where = f"entry {i + 1} ({english!r})"
+        if english in seen:
+            raise _bad(path, f"{where} repeats an English target")
+        seen.add(english)
+        source = raw.get("source")
+        if not isinstance(source, str) or not source.strip():
+            raise _bad(path, f"{where} has no 'source' saying where it comes from")
+        forms = raw.get("forms")
+        if not isinstance(forms, dict) or not forms:
+            raise _bad(path, f"{where} needs a 'forms' object of language code -> list of forms")
+        pairs: list[tuple[str, str]] = []
+        for lang, values in forms.items():
+            if lang not in LANGUAGES:
+                raise _bad(
+                    path, f"{where} has forms in {lang!r}; languages are {', '.join(LANGUAGES)}"
+                )
+            if not isinstance(values, list) or not values:
+                raise _bad(path, f"{where} needs a non-empty list of {lang} forms")
+            for form in values:
+                if not isinstance(form, str) or not form.strip() or form.strip("* ") == "":
+                    raise _bad(path, f"{where} has an empty {lang} form")
+                pairs.append((lang, form))
+        entries.append(LexiconEntry(english, tuple(pairs), source))
+    patterns = tuple(
+        re.compile("|".join(dict.fromkeys(form_pattern(f, lang) for lang, f in e.forms)))
+        for e in entries
+    )
+    return Lexicon(tuple(entries), data["provenance"], patterns)
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """Read a lexicon file (by default the packaged `data/lexicon.json`)."""
+    name = str(path) if path is not None else "data/lexicon.json"
+    try:
+        if path is None:
+            raw = resources.files("matcher").joinpath("data/lexicon.json").read_text("utf-8")
+        else:
+            raw = path.read_text(encoding="utf-8")
+        data = json.loads(raw)
+    except (OSError, ValueError) as exc:
+        raise MatcherError(f"the term table {name} is unreadable ({exc}); reinstall") from exc
+    return lexicon_from(data, name)
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[str, re.Pattern[str]]]:
-    out = []
-    for english, forms in LEXICON.items():
-        parts = []
-        for form in dict.fromkeys(fold(f) for f in forms):
-            # in a stem phrase every word may take an ending ("укреплени потенциал" matches
-            # "укрепление потенциала")
-            gap = r"\w*\s+" if _is_stem(form) else r"\s+"
-            body = re.escape(form).replace(r"\ ", gap)
-            # stems may take endings; Arabic words may carry a leading و/ب/ل/ال particle
-            # Latin-script phrases also match their plural (-s, -es, -x)
-            parts.append(rf"(?<!\w){body}" if _is_stem(form) else rf"(?<!\w){body}(?:e?s|x)?(?!\w)")
-            if "\u0600" <= form[0] <= "\u06ff":
-                parts.append(rf"(?<!\w)[وبل]{body}")
-        out.append((english, re.compile("|".join(parts))))
-    return out
+def default_lexicon() -> Lexicon:
+    """The packaged lexicon, read once."""
+    return load_lexicon()
 
 
 def translate_terms(text: str) -> str:
     """The text followed by the English terms of the field it uses (unchanged if none)."""
-    folded = fold(text)
-    found = [english for english, pattern in _patterns() if pattern.search(folded)]
-    found = [f for f in found if f.lower() not in folded]
+    folded = _fold(text)
+    found = [
+        english
+        for english in default_lexicon().terms_in(text)
+        # a target the text already spells out adds nothing
+        if not re.search(_WORD_START + re.escape(english.lower()) + _WORD_END, folded)
+    ]
     if not found:
         return text
     return f"{text} ({'; '.join(found)})"
