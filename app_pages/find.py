@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.shared import MATCH_COLOURS, escape_md, highlight, load, run
+from app_pages.what_we_read import chosen_needs, remember_read, show_reading
 from matcher.brief import render
 from matcher.engine import Filters
+from matcher.settings import MAX_K
 
 EXAMPLES = {
     "Postal fentanyl, no lab": "postal fentanyl trafficking, no forensic lab",
@@ -82,29 +84,17 @@ if not statement.strip():
     )
     st.stop()
 
+needs = chosen_needs(statement)  # None: the needs the engine reads from the statement
 with st.spinner("Matching…"):
-    result = run(lambda: matcher.search(statement, k=k, filters=filters))
+    result = run(lambda: matcher.search(statement, k=k, filters=filters, needs=needs))
 if result is None:
     st.stop()
+remember_read(result)
 
 for notice in result.notices:
     st.warning(notice)
 
-st.subheader("Needs we read")
-for need in result.needs:
-    if need.covered:
-        st.markdown(
-            f":material/check_circle: {escape_md(need.text)} — served by {', '.join(need.results)}"
-        )
-    else:
-        st.markdown(f":material/warning: {escape_md(need.text)} — **gap**")
-for gap in result.gaps:
-    st.warning(f"No initiative in the catalogue addresses: {gap}", icon=":material/block:")
-if result.query_regions:
-    st.caption(
-        f"Region read from your statement: {', '.join(result.query_regions)}. "
-        "Programmes limited to other regions are ranked lower."
-    )
+show_reading(result, matcher.corpus)
 
 st.subheader(f"{len(result.results)} programmes")
 if not result.results:
@@ -138,7 +128,19 @@ st.caption(
     if shortlist
     else "Nothing shortlisted: the brief lists the programmes above."
 )
-brief = run(lambda: matcher.brief(statement, shortlist=shortlist or None, k=k, result=result))
+brief_result = result
+if needs is not None and not set(shortlist) <= {m.id for m in result.results}:
+    # Matcher.brief searches again, with the needs read from the statement, when the shortlist
+    # reaches beyond the result it is given; with edited needs, give it a result that holds
+    # the whole catalogue (as its own search would) searched for the needs the user chose
+    brief_result = run(
+        lambda: matcher.search(statement, k=min(MAX_K, len(matcher.corpus)), needs=needs)
+    )
+brief = (
+    run(lambda: matcher.brief(statement, shortlist=shortlist or None, k=k, result=brief_result))
+    if brief_result is not None
+    else None
+)
 if brief is not None:
     c1, c2, c3 = st.columns(3)
     c1.download_button(

@@ -9,7 +9,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+import matcher.brief
 import matcher.engine
+from matcher.brief import Brief, render
 from tests.conftest import DATA, HashingEncoder
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -27,6 +29,33 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=60)
     return at.run()
+
+
+@pytest.fixture
+def briefs(monkeypatch: pytest.MonkeyPatch) -> list[Brief]:
+    """Every brief the page renders for download, newest last."""
+    seen: list[Brief] = []
+
+    def spy(brief: Brief, fmt: str) -> str:
+        seen.append(brief)
+        return render(brief, fmt)
+
+    monkeypatch.setattr(matcher.brief, "render", spy)
+    return seen
+
+
+def needs_read(at: AppTest) -> dict[str, str]:
+    """The "What we read" panel's needs: each need's text and the verdict under it."""
+    lines = [m.value.split("  \n", 1) for m in at.markdown if "  \n:" in m.value]
+    return {text: verdict for text, verdict in lines}
+
+
+def search_again(at: AppTest, *, drop: tuple[str, ...] = (), add: str = "") -> AppTest:
+    pick = at.multiselect(key="need_pick")
+    for need in drop:
+        pick.unselect(need)
+    at.text_input(key="need_add").input(add)
+    return next(b for b in at.button if b.label == "Search again").click().run()
 
 
 def texts(at: AppTest) -> str:
@@ -70,7 +99,7 @@ def test_example_button_and_filter(app: AppTest) -> None:
 
 def test_gap_is_stated_plainly(app: AppTest) -> None:
     app.text_area(key="statement").input("zebra quantum violin").run()
-    assert any("No initiative in the catalogue addresses" in w.value for w in app.warning)
+    assert needs_read(app)["zebra quantum violin"].endswith("Probably not served: 0.68]")
 
 
 def test_html_in_the_statement_is_shown_as_text(app: AppTest) -> None:
@@ -79,6 +108,107 @@ def test_html_in_the_statement_is_shown_as_text(app: AppTest) -> None:
     shown = [m.value for m in app.markdown if "img" in m.value]
     assert shown  # the need is listed ...
     assert all(re.search(r"(?<!\\)<img", v) is None for v in shown)  # ... with "<" escaped
+
+
+KENYA = (
+    "Hello. I work for the customs service of Kenya. We already have detector dogs at the "
+    "borders. We need to stop fentanyl in mail and express parcels. We lack training courses "
+    "for addiction treatment professionals. We need zebra quantum violins."
+)
+MAIL, TRAINING, ZEBRA = (
+    "stop fentanyl in mail and express parcels",
+    "training courses for addiction treatment professionals",
+    "zebra quantum violins",
+)
+WARNING = "early warning system for new psychoactive substances"
+
+
+def test_what_we_read_shows_each_need_the_context_and_the_rest(app: AppTest) -> None:
+    app.text_area(key="statement").input(KENYA).run()
+    assert not app.exception and not app.error
+    assert needs_read(app) == {
+        MAIL: ":green-badge[:material/check_circle: Served] by **1204** Mail Channel Component",
+        TRAINING: (
+            ":green-badge[:material/check_circle: Served] by **3200** Universal Treatment "
+            "Curriculum, **3218** Workforce Development for Treatment Services"
+        ),
+        ZEBRA: ":red-badge[:material/block: Probably not served: 0.95]",
+    }
+    shown = texts(app)
+    assert ":material/location_on: Place: East Africa" in shown
+    assert ":material/badge: Who is asking: customs" in shown
+    assert "Already in place: We already have detector dogs at the borders\\." in shown
+    # the clauses not read as needs are listed, not dropped
+    assert ":gray-badge[other 0.95] Hello\\." in shown
+    assert ":blue-badge[context 0.91] I work for the customs service of Kenya\\." in shown
+    assert app.multiselect(key="need_pick").value == [MAIL, TRAINING, ZEBRA]
+
+
+def test_dropping_a_need_searches_again_without_it(app: AppTest, briefs: list[Brief]) -> None:
+    app.text_area(key="statement").input(KENYA).run()
+    search_again(app, drop=(ZEBRA,))
+    assert not app.exception and not app.error
+    assert list(needs_read(app)) == [MAIL, TRAINING]
+    assert ZEBRA in app.multiselect(key="need_pick").options  # it can be picked again
+    assert "Searching for the needs you chose" in texts(app)
+    assert [need[0] for need in briefs[-1].needs] == [MAIL, TRAINING]
+    assert briefs[-1].gaps == ()
+
+
+def test_adding_a_need_searches_for_it_too(app: AppTest, briefs: list[Brief]) -> None:
+    app.text_area(key="statement").input(KENYA).run()
+    search_again(app, drop=(ZEBRA, MAIL), add=f"  {WARNING} ")
+    assert not app.exception and not app.error
+    read = needs_read(app)
+    assert list(read) == [TRAINING, WARNING]
+    assert read[WARNING].startswith(
+        ":orange-badge[:material/public: Offered only to other regions] "
+        "(**2103** Early Warning Systems in the Americas"
+    )
+    assert app.text_input(key="need_add").value == ""
+    assert app.multiselect(key="need_pick").value == [TRAINING, WARNING]
+    assert [need[0] for need in briefs[-1].needs] == [TRAINING, WARNING]
+    # the edits survive a rerun from another widget
+    app.sidebar.slider[0].set_value(5).run()
+    assert list(needs_read(app)) == [TRAINING, WARNING]
+
+
+def test_needs_as_read_and_a_new_statement_undo_the_edits(app: AppTest) -> None:
+    app.text_area(key="statement").input(KENYA).run()
+    search_again(app, drop=(ZEBRA,), add=WARNING)
+    next(b for b in app.button if b.label == "Needs as read").click().run()
+    assert list(needs_read(app)) == [MAIL, TRAINING, ZEBRA]
+    assert app.multiselect(key="need_pick").options == [MAIL, TRAINING, ZEBRA]
+
+    search_again(app, drop=(ZEBRA,), add=WARNING)
+    app.text_area(key="statement").input("I am a customs officer. We need detector dogs.").run()
+    assert not app.exception and not app.error
+    assert list(needs_read(app)) == ["detector dogs"]
+    assert app.multiselect(key="need_pick").value == ["detector dogs"]
+    assert "Searching for the needs you chose" not in texts(app)
+
+
+def test_dropping_every_need_keeps_the_last_search(app: AppTest) -> None:
+    app.text_area(key="statement").input(KENYA).run()
+    search_again(app, drop=(MAIL, TRAINING, ZEBRA))
+    assert not app.exception and not app.error
+    assert any("at least one need" in w.value for w in app.warning)
+    assert list(needs_read(app)) == [MAIL, TRAINING, ZEBRA]
+    assert app.multiselect(key="need_pick").value == [MAIL, TRAINING, ZEBRA]
+
+
+def test_brief_keeps_edited_needs_when_the_shortlist_is_not_on_screen(
+    app: AppTest, briefs: list[Brief]
+) -> None:
+    app.sidebar.slider[0].set_value(3).run()
+    app.text_area(key="statement").input(KENYA).run()
+    app.checkbox(key="short_3200").check().run()
+    search_again(app, drop=(MAIL, TRAINING, ZEBRA), add="detector dogs at the airport")
+    assert not app.exception and not app.error
+    assert "ID 3200" not in texts(app)  # the shortlisted programme fell off the page ...
+    brief = briefs[-1]
+    assert [item.id for item in brief.items] == ["3200"]  # ... yet the brief has it
+    assert [need[0] for need in brief.needs] == ["detector dogs at the airport"]  # and the edit
 
 
 def test_catalogue_page_opens_an_initiative_with_neighbours(app: AppTest) -> None:
