@@ -76,6 +76,12 @@ def test_real_page(real_corpus) -> None:
     assert real_corpus.get("1104").regions == ("Southeast Asia",)
     assert real_corpus.get("1209").organizations == ("WCO",)
     assert real_corpus.get("1202").regions == ()
+    # regions named adjectivally, as one span, by coordination; a regional body alone is none
+    assert real_corpus.get("3306").regions == ("Southeast Asia",)  # "Southeast Asian countries"
+    assert real_corpus.get("2209").regions == ("Americas",)  # "capacities of the Americas"
+    assert real_corpus.get("2117").regions == ("Latin America and the Caribbean",)
+    assert real_corpus.get("2109").regions == ("Southeast Asia", "South Asia")
+    assert real_corpus.get("3205").regions == ()  # CICAD's, but names no place
     # a component that names no body takes its programme's (the other components name the WCO)
     assert real_corpus.get("1202").organizations == ("WCO",)
 
