@@ -135,7 +135,7 @@ def test_what_we_read_shows_each_need_the_context_and_the_rest(app: AppTest) -> 
         ZEBRA: ":red-badge[:material/block: Probably not served: 0.95]",
     }
     shown = texts(app)
-    assert ":material/location_on: Place: East Africa" in shown
+    assert ":material/location_on: Place: Kenya" in shown
     assert ":material/badge: Who is asking: customs" in shown
     assert "Already in place: We already have detector dogs at the borders\\." in shown
     # the clauses not read as needs are listed, not dropped

@@ -289,12 +289,6 @@ def test_a_damaged_file_is_a_one_line_error(tmp_path: Path, content: str, why: s
     assert "\n" not in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Calibration.from_dict calls data.get() before checking the JSON is an object, so a "
-    "file holding an array or a string raises AttributeError, which load_calibration does not "
-    "turn into a CalibrationError (the user sees a traceback)",
-)
 @pytest.mark.parametrize("content", ["[1, 2]", '"calibration"'])
 def test_a_file_that_is_not_an_object_is_a_calibration_error(tmp_path: Path, content: str) -> None:
     path = tmp_path / "calibration.json"

@@ -104,12 +104,6 @@ def test_semicolon_items_are_clauses(statement: str, expected: list[str]) -> Non
     assert_spans(statement, clauses)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="clauses.py cuts at ';' but not at the Arabic semicolon '؛' (U+061B), although it "
-    "handles the Arabic comma '،' and question mark '؟'; the module promises semicolons in all "
-    "six languages",
-)
 def test_arabic_semicolon_items_are_clauses() -> None:
     statement = "نحتاج إلى كلاب كشف المخدرات؛ أجهزة مسح حديثة؛ تدريب الموظفين"
     assert texts(statement) == ["نحتاج إلى كلاب كشف المخدرات", "أجهزة مسح حديثة", "تدريب الموظفين"]
@@ -179,12 +173,6 @@ def test_a_country_office_header_is_cut_from_the_need(statement: str, need: str)
     assert_spans(statement, clauses)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the dash cut splits 'Country – Office:' into 'Country' and 'Office:'; clauses.py's "
-    "own comment names 'Cambodia – National Authority ...:' as one header, and _merge_short's "
-    "'(or after, first)' branch tests `< 1` word, so it never joins a short first fragment",
-)
 def test_a_country_office_header_is_one_clause() -> None:
     statement = "Cambodia – National Authority for Combating Drugs: we need help with treatment"
     assert texts(statement) == [

@@ -114,20 +114,10 @@ def test_folding_applies_to_the_entries_too() -> None:
     assert pattern_table.found("words", "емкости")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the 'self' entry \"j'\" compiles to j'(?!\\w), so it cannot match in French text, "
-    "where j' is always followed by a word (j'ai, j'occupe)",
-)
 def test_french_elided_je_is_a_self_introduction() -> None:
     assert load_cues().found("self", "J'occupe le poste de chef de l'unité antidrogue")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fold() keeps the typographic apostrophe ’ (U+2019), so entries written with ' "
-    "(n'avons, n'a, can't, i'm) miss text typed in a word processor",
-)
 def test_a_typographic_apostrophe_matches_a_straight_one() -> None:
     assert load_cues().found("deficit", "Nous n’avons que deux laboratoires")
 
@@ -234,21 +224,11 @@ def test_a_table_file_without_provenance_is_refused(data_folder: Path) -> None:
         cues_module._read("bare.json")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the French deficit stem is 'manque*', which misses 'manquons'/'manquait' "
-    "(the verb's stem is 'manqu-'), so 'nous manquons de ...' reads as no lack",
-)
 def test_the_french_lack_stem_takes_the_verb_endings() -> None:
     cues = load_cues()
     assert cues.found("deficit", "Nous manquons de laboratoires")
     assert cues.found("deficit", "La police manquait de chiens")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the Russian customs stem 'таможн*' misses the adjective 'таможенн-' (таможенная "
-    "служба, the usual name of a customs service), which has an inserted vowel",
-)
 def test_a_russian_customs_service_is_customs() -> None:
     assert load_actors().found("customs", "Федеральная таможенная служба")

@@ -35,6 +35,9 @@ GAP_FEATURES = (
     "coverage",
     "english",
     "log_words",
+    "novelty",
+    "field_minilm",
+    "field_use",
 )
 
 
@@ -59,6 +62,8 @@ def gap_features(
     coverage: float,
     english: float,
     words: int,
+    novelty: float,
+    field: Mapping[str, float],
 ) -> np.ndarray:
     """The gap model's features for one need, from its scores over the catalogue.
 
@@ -70,6 +75,9 @@ def gap_features(
         coverage: share of the need's content words that occur in the catalogue.
         english: how English the need is (0..1).
         words: the need's word count.
+        novelty: IDF-weighted share of the need's words the catalogue never uses.
+        field: per dense model, the cosine of the need with the catalogue's mean passage
+            vector: how much the need is about the field at all, whatever programme is best.
     """
     order = np.sort(confidence)[::-1]
     top = float(order[0]) if order.size else 0.0
@@ -89,6 +97,9 @@ def gap_features(
             coverage,
             english,
             math.log(max(1, words)),
+            novelty,
+            field.get("minilm", 0.0),
+            field.get("use", 0.0),
         ],
         dtype=np.float64,
     )
@@ -138,7 +149,9 @@ def fit_gap_model(features: np.ndarray, labels: np.ndarray, *, c: float) -> GapM
     mean = features.mean(axis=0)
     scale = features.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+    # unweighted, so the probability shown to a user ("probably not served: 0.82") means what
+    # it says; the decision threshold is chosen separately by cross-validation
+    model = LogisticRegression(C=c, max_iter=2000)
     model.fit((features - mean) / scale, labels.astype(int))
     return GapModel(
         np.asarray(model.coef_[0], dtype=np.float64), float(model.intercept_[0]), mean, scale
@@ -186,6 +199,8 @@ class Calibration:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Calibration:
+        if not isinstance(data, Mapping):
+            raise ValueError("expected a JSON object")
         if data.get("schema") != CALIBRATION_SCHEMA:
             raise ValueError(f"schema {data.get('schema')!r}, expected {CALIBRATION_SCHEMA}")
         return cls(
@@ -216,7 +231,7 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
         raise CalibrationError(
             f"no calibration at {where}; run `python scripts/calibrate.py` to fit one"
         ) from exc
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CalibrationError(
             f"the calibration at {where} is unreadable ({exc}); run `python scripts/calibrate.py`"
         ) from exc

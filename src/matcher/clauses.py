@@ -16,7 +16,7 @@ from matcher.cues import load_cues
 # Hard boundaries: a new line or a list item always starts a clause.
 _LIST_ITEM = re.compile(
     r"(?:\r?\n)+\s*(?:[-•*–]\s+|\(?\d{1,2}[).]\s*|\(?[a-h]\)\s*|[\u0660-\u0669]{1,2}\s*[-).]\s*)?"
-    r"|;\s*|\s•\s*"
+    r"|[;؛]\s*|\s•\s*"
     # an inline numbered list: "1) ... 2) ..." or "(a) ... (b) ..."
     r"|(?:^|(?<=\s))\(?(?:\d{1,2}|[a-h])\)\s+"
 )
@@ -111,9 +111,9 @@ def _join_pattern() -> re.Pattern[str]:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in " \t\r\n-–—•*,;:":
+    while start < end and (text[start] in "-–—•*,;:؛" or text[start].isspace()):
         start += 1
-    while end > start and text[end - 1] in " \t\r\n,;–—-":
+    while end > start and (text[end - 1] in ",;–—-؛" or text[end - 1].isspace()):
         end -= 1
     return start, end
 
@@ -162,7 +162,15 @@ def _split_item(statement: str, start: int, end: int) -> list[Clause]:
     spans = _cut(spans, statement, _SENTENCE_END)
     spans = _cut_keep(spans, statement, _PAREN)
     spans = _split_colons(spans, statement)
-    spans = _cut(spans, statement, _DASH)
+    # a dash inside a header ("Cambodia – National Authority ...:") does not cut it
+    spans = [
+        piece
+        for span in spans
+        for piece in (
+            [span] if statement[span[0] : span[1]].rstrip().endswith(":") else
+            _cut([span], statement, _DASH)
+        )
+    ]
     spans = _cut_joins(spans, statement)
     trimmed = [_trim(statement, s, e) for s, e in spans]
     trimmed = [(s, e) for s, e in trimmed if e > s and _words(statement[s:e]) > 0]

@@ -32,10 +32,15 @@ class CueTable:
 
     def count(self, category: str, text: str) -> int:
         """How many times words of the category occur in the text."""
-        return len(self.patterns[category].findall(fold(text)))
+        return len(self.patterns[category].findall(_normal(text)))
 
     def found(self, category: str, text: str) -> bool:
-        return self.patterns[category].search(fold(text)) is not None
+        return self.patterns[category].search(_normal(text)) is not None
+
+
+def _normal(text: str) -> str:
+    """Folded, with typographic apostrophes as plain ones ("n’avons" meets "n'avons")."""
+    return fold(text).replace("\u2019", "'").replace("\u02bc", "'")
 
 
 def compile_words(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
@@ -43,12 +48,14 @@ def compile_words(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
     alternatives = []
     for word in sorted(words, key=len, reverse=True):
         stem = word.endswith("*")
-        body = re.escape(fold(word.rstrip("*"))).replace("\\ ", r"\s+")
+        body = re.escape(_normal(word.rstrip("*"))).replace("\\ ", r"\s+")
         prefix = r"(?:[وفبل])?" if _ARABIC.search(word) else ""
-        alternatives.append(prefix + body + (r"\w*" if stem else ""))
+        # an elided form ("j'", "l'") is followed by its word directly
+        tail = r"\w*" if stem else ("" if word.endswith("'") else r"(?!\w)")
+        alternatives.append(prefix + body + tail)
     if not alternatives:
         return re.compile(r"(?!x)x")
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")")
 
 
 def _read(name: str) -> dict[str, object]:

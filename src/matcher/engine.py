@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +62,12 @@ from matcher.retrieval import (
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, MAX_K, MAX_QUERY_CHARS, Settings
 
 DENSE_SIGNALS = ("minilm", "use", "e5")
+QUERY_CACHE_SIZE = 2048
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,8 @@ class Scored:
     query_regions: tuple[str, ...]
     english: float = 1.0
     """How English the text is (0..1), as judged before any translation."""
+    query_vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    """The query's embedding per dense model."""
 
     @property
     def final(self) -> np.ndarray:
@@ -153,6 +161,12 @@ class Matcher:
         self._overlaps: tuple[list[OverlapPair], list[OverlapCluster]] | None = None
         self._projection: Projection | None = None
         self._initiative_vectors: dict[str, np.ndarray] = {}
+        self._query_cache: dict[tuple[str, str], np.ndarray] = {}
+        self._cache_lock = threading.Lock()
+        self._field_vectors = {
+            name: _unit(np.asarray(vectors, dtype=np.float64).mean(axis=0))
+            for name, vectors in index.vectors.items()
+        }
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -221,6 +235,7 @@ class Matcher:
             for e in english
         ]
         passage_scores: list[dict[str, np.ndarray]] = [{} for _ in texts]
+        query_vectors: list[dict[str, np.ndarray]] = [{} for _ in texts]
         signals: list[dict[str, np.ndarray]] = [{"bm25": self.lexical.scores(t)} for t in texts]
         for signal in DENSE_SIGNALS:
             if signal not in self.encoders or signal not in self.index.vectors:
@@ -233,8 +248,9 @@ class Matcher:
             ]
             if not needed:
                 continue
-            vectors = self.encoders[signal].encode([texts[i] for i in needed], kind="query")
+            vectors = self.encode_queries(signal, [texts[i] for i in needed])
             for row, i in enumerate(needed):
+                query_vectors[i][signal] = vectors[row]
                 passage_scores[i][signal] = self.index.search(signal, vectors[row])
                 signals[i][signal] = max_by_owner(passage_scores[i][signal], self._owners, n)
         query_regions = tuple(regions)
@@ -242,14 +258,28 @@ class Matcher:
             [ini.regions for ini in self.corpus], query_regions, self.settings.region_penalty
         )
         out = []
-        for text, e, w, sig, ps in zip(
-            texts, english, weights, signals, passage_scores, strict=True
+        for text, e, w, sig, ps, qv in zip(
+            texts, english, weights, signals, passage_scores, query_vectors, strict=True
         ):
             w = {s: v for s, v in w.items() if s in sig}
             fused = fuse(sig, w, norm=self.settings.normalization)
             conf = self._confidence(sig, w)
-            out.append(Scored(text, sig, ps, w, fused, conf, factors, query_regions, e))
+            out.append(Scored(text, sig, ps, w, fused, conf, factors, query_regions, e, qv))
         return out
+
+    def encode_queries(self, signal: str, texts: Sequence[str]) -> np.ndarray:
+        """Query vectors of one model, from a small cache: a statement's clauses are embedded
+        to read them and again as needs, and an app rerun repeats the same texts."""
+        missing = [t for t in dict.fromkeys(texts) if (signal, t) not in self._query_cache]
+        if missing:
+            vectors = self.encoders[signal].encode(missing, kind="query")
+            with self._cache_lock:
+                for text, vector in zip(missing, vectors, strict=True):
+                    self._query_cache[(signal, text)] = vector
+                while len(self._query_cache) > QUERY_CACHE_SIZE:
+                    self._query_cache.pop(next(iter(self._query_cache)))
+        with self._cache_lock:
+            return np.vstack([self._query_cache[(signal, t)] for t in texts])
 
     def prepare(self, texts: list[str]) -> tuple[list[str], list[float]]:
         """Texts as searched, and how English each is (0..1).
@@ -290,8 +320,9 @@ class Matcher:
     def read(self, statement: str) -> Reading:
         """The statement read: clauses as need / context / other, needs, places and actors."""
         model = self.calibration.clause_model
-        encoder = self.encoders[model.encoder]
-        return read_statement(statement, model, lambda texts: encoder.encode(texts, kind="query"))
+        return read_statement(
+            statement, model, lambda texts: self.encode_queries(model.encoder, texts)
+        )
 
     def search(
         self,
@@ -327,18 +358,24 @@ class Matcher:
             aspects = [Aspect(text, 1.0, -1, True)]
         allowed = self._allowed(filters or Filters())
         regions = reading.regions
-        need_list = [Need(a.text, a.text) for a in aspects]
-        if len(aspects) == 1:
-            whole = self.score_many([aspects[0].text], regions=regions)[0]
-            per_aspect = [whole]
+        need_texts = list(reading.needs) or [a.text for a in aspects if a.is_need][:1]
+        texts = list(dict.fromkeys([a.text for a in aspects] + need_texts))
+        if len(texts) == 1:
+            whole = self.score_many(texts, regions=regions)[0]
+            by_text = {texts[0]: whole}
         else:
-            joined = self.settings.whole_query_joiner.join(a.text for a in aspects if a.is_need)
+            joined = self.settings.whole_query_joiner.join(need_texts)
             whole_text = joined if self.settings.whole_from_needs and joined else text
-            scored = self.score_many([whole_text] + [a.text for a in aspects], regions=regions)
-            whole, per_aspect = scored[0], scored[1:]
+            scored = self.score_many([whole_text, *texts], regions=regions)
+            whole, by_text = scored[0], dict(zip(texts, scored[1:], strict=True))
+        per_aspect = [by_text[a.text] for a in aspects]
         relevance = np.vstack([s.final for s in per_aspect])
-        assessed = self._coverage(need_list, per_aspect, relevance, allowed)
-        coverage = [c for c, a in zip(assessed, aspects, strict=True) if a.is_need]
+        coverage = self._coverage(
+            [Need(t, t) for t in need_texts],
+            [by_text[t] for t in need_texts],
+            np.vstack([by_text[t].final for t in need_texts]),
+            allowed,
+        )
         if len(aspects) == 1:
             rows = top_k(whole.final, k, allowed)
             score_of = whole.final
@@ -347,9 +384,13 @@ class Matcher:
                 np.flatnonzero(allowed) if allowed is not None else np.arange(len(self.corpus))
             )
             # each part of the statement has a say in proportion to how likely it states a
-            # need, and a need nothing serves (a gap) gets little say
+            # need, and a part nothing serves (a gap) gets little say
+            model = self.calibration.gap_model
             votes = np.array(
-                [a.p_need * max(1.0 - c.p_gap, 0.05) for a, c in zip(aspects, assessed, strict=True)]
+                [
+                    a.p_need * max(1.0 - model.probability(self.need_features(s)[0]), 0.05)
+                    for a, s in zip(aspects, per_aspect, strict=True)
+                ]
             )
             sharp = relevance[:, columns] ** self.settings.need_sharpness
             picked = xquad_order(
@@ -386,6 +427,12 @@ class Matcher:
         """The gap model's features of one scored need: over the programmes open to the
         writer's region, and over the whole catalogue regardless of region."""
         coverage = self.lexical.coverage(scored.query)
+        novelty = self.lexical.novelty(scored.query)
+        field = {
+            name: float(vector @ self._field_vectors[name])
+            for name, vector in scored.query_vectors.items()
+            if name in self._field_vectors
+        }
         words = len(scored.query.split())
         open_to_writer = scored.factors >= 1.0
         masked = {k: np.where(open_to_writer, v, 0.0) for k, v in scored.signals.items()}
@@ -395,9 +442,17 @@ class Matcher:
             coverage=coverage,
             english=scored.english,
             words=words,
+            novelty=novelty,
+            field=field,
         )
         anywhere = gap_features(
-            scored.confidence, scored.signals, coverage=coverage, english=scored.english, words=words
+            scored.confidence,
+            scored.signals,
+            coverage=coverage,
+            english=scored.english,
+            words=words,
+            novelty=novelty,
+            field=field,
         )
         return writer, anywhere
 

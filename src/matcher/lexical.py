@@ -46,6 +46,12 @@ class LexicalIndex:
         self._retriever.index(corpus_tokens, show_progress=False)
         self._vocab = self._retriever.vocab_dict
         self._n = len(documents)
+        df: dict[str, int] = {}
+        for tokens in corpus_tokens:
+            for t in set(tokens):
+                df[t] = df.get(t, 0) + 1
+        self._idf = {t: float(np.log((self._n + 1) / (c + 0.5))) for t, c in df.items()}
+        self._unseen_idf = float(np.log((self._n + 1) / 0.5))
         self._lock = threading.Lock()
 
     def coverage(self, text: str) -> float:
@@ -55,6 +61,17 @@ class LexicalIndex:
         if not terms:
             return 1.0
         return sum(1 for t in terms if t in self._vocab) / len(terms)
+
+    def novelty(self, text: str) -> float:
+        """IDF-weighted share of a text's content words that no document uses: a word the
+        catalogue never uses weighs most, a common one ("help", "training") least; 0.0 for a
+        text with no content words."""
+        terms = [t for t in analyze(text) if len(t) > 2 and t not in self._stopwords]
+        if not terms:
+            return 0.0
+        weights = [self._idf.get(t, self._unseen_idf) for t in terms]
+        unseen = sum(w for t, w in zip(terms, weights, strict=True) if t not in self._idf)
+        return unseen / sum(weights)
 
     def scores(self, query: str) -> np.ndarray:
         terms = [t for t in analyze(query) if t in self._vocab and t not in self._stopwords]

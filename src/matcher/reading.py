@@ -13,6 +13,7 @@ Context never becomes a need: it is read into where the writer is (places), who 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,8 +23,8 @@ import numpy as np
 
 from matcher.clauses import Clause, split_clauses
 from matcher.cues import CueTable, load_actors, load_cues
-from matcher.metadata import mentioned_regions
-from matcher.needs import split_needs
+from matcher.metadata import read_places
+from matcher.needs import as_need, split_needs
 
 
 class ClauseKind(StrEnum):
@@ -33,6 +34,9 @@ class ClauseKind(StrEnum):
     CONTEXT = "context"
     OTHER = "other"
 
+
+_LIST_MARKER = re.compile(r"\s*(?:[-•*–]|\(?\w{1,2}[).-]|[\u0660-\u0669]{1,2}\s*[-).])?\s*")
+"""What may stand between a line break and a list item's text: nothing, or a list marker."""
 
 CUE_FEATURES = (
     "request",
@@ -115,7 +119,8 @@ def cue_features(
     for i, clause in enumerate(clauses):
         text = clause.text
         words = max(1, len(text.split()))
-        before = statement[max(0, clause.start - 3) : clause.start]
+        line_start = statement.rfind("\n", 0, clause.start)
+        before = statement[line_start + 1 : clause.start] if line_start >= 0 else "x"
         rows.append(
             [
                 float(cues.found("request", text)),
@@ -131,7 +136,7 @@ def cue_features(
                 float("?" in text or "؟" in text),
                 math.log(words),
                 float(cues.found("clause_joins", " ".join(text.split()[:1]))),
-                float("\n" in before),
+                float(_LIST_MARKER.fullmatch(before) is not None),
             ]
         )
     return np.asarray(rows, dtype=np.float64).reshape(n, len(CUE_FEATURES))
@@ -226,18 +231,29 @@ def read_context(statement: str, clauses: Sequence[ReadClause]) -> Context:
     context_text = [c.text for c in clauses if c.kind is not ClauseKind.NEED]
     actors_table = load_actors()
     cues = load_cues()
-    # who is writing: the self-introduction or header first, else any context clause
+    existing = tuple(t for t in context_text if cues.found("existing", t))
+    # who is writing: the self-introduction or the header ("I head the ... unit", "Ministry of
+    # Health:"), else the first context clause; never what the country already has
+    introductions = [
+        t for t in context_text if cues.found("self", t) or t.rstrip().endswith(":")
+    ] or [t for t in context_text if t not in existing][:1]
     actors = [
         actor
         for actor in actors_table.entries
-        if any(actors_table.found(actor, t) for t in context_text)
+        if any(actors_table.found(actor, t) for t in introductions)
     ]
-    existing = tuple(t for t in context_text if cues.found("existing", t))
     return Context(
-        places=mentioned_regions(statement),
+        places=tuple(p.name for p in read_places(statement)),
         actors=tuple(actors),
         existing=existing,
     )
+
+
+def writer_regions(statement: str) -> tuple[str, ...]:
+    """The region the writer is in: that of the first place the statement names (a writer
+    introduces their own country first; "yaba from Myanmar" later is where drugs come from)."""
+    places = read_places(statement)
+    return (places[0].region,) if places and places[0].region else ()
 
 
 def read_statement(
@@ -255,9 +271,13 @@ def read_statement(
     """
     clauses = split_clauses(statement)
     if not clauses:
-        return Reading(statement, (), (statement,))
+        return Reading(statement, (), ())
     cues = cue_features(clauses, statement)
-    probabilities = model.probabilities(np.asarray(vectors_for([c.text for c in clauses])), cues)
+    parts = [[n.text for n in split_needs(c.text)] for c in clauses]
+    # the parts are embedded in the same call: they are searched next, and the engine caches
+    texts = [c.text for c in clauses]
+    vectors = np.asarray(vectors_for(texts + [p for ps in parts for p in ps]))[: len(texts)]
+    probabilities = model.probabilities(vectors, cues)
     kinds = decide_kinds(probabilities, model.classes)
     read = tuple(
         ReadClause(
@@ -276,17 +296,26 @@ def read_statement(
     need_col = model.classes.index(ClauseKind.NEED.value)
     for index, clause in enumerate(read):
         is_need = clause.kind is ClauseKind.NEED
-        # one clause may carry several needs ("an early warning system and training for our
-        # laboratories"): split as needs.py does, deficit words removed
-        for need in split_needs(clause.text):
-            if not need.text or need.text.lower() in seen:
-                continue
-            seen.add(need.text.lower())
-            aspects.append(Aspect(need.text, float(probabilities[index, need_col]), index, is_need))
-            if is_need:
-                needs.append(need.text)
+        if is_need:
+            # a need is reported as its clause reads ("no forensic lab" -> "forensic lab")
+            text = as_need(clause.text)
+            if text and text.lower() not in {n.lower() for n in needs}:
+                needs.append(text)
                 sources.append(index)
+        # the ranking also searches the parts of a clause that names several things ("an early
+        # warning system and training for our laboratories"), as needs.py splits them
+        for part in parts[index]:
+            if not part or part.lower() in seen:
+                continue
+            seen.add(part.lower())
+            aspects.append(Aspect(part, float(probabilities[index, need_col]), index, is_need))
     context = read_context(statement, read)
     return Reading(
-        statement, read, tuple(needs), context, context.places, tuple(sources), tuple(aspects)
+        statement,
+        read,
+        tuple(needs),
+        context,
+        writer_regions(statement),
+        tuple(sources),
+        tuple(aspects),
     )

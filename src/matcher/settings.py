@@ -79,8 +79,10 @@ class Settings:
     """Append the English field terms a non-English statement uses (lexicon.py)."""
     expand_abbreviations: bool = True
     """Append the spelled-out form of field shorthand (SBIRT, THN, ATS, K9) to the query."""
-    always_encode: tuple[str, ...] = ("minilm",)
-    """Dense models run for every query (cheap ones), so confidence never rests on BM25 alone."""
+    always_encode: tuple[str, ...] = ("minilm", "use")
+    """Dense models run for every query, so confidence never rests on BM25 alone and the gap
+    model always sees both (the multilingual one is what tells an off-field need, in any
+    language; its vectors are cached from reading the statement)."""
     xquad_lambda: float = 0.7
     """xQuAD's weight on serving still-unserved needs against relevance to the whole statement."""
     need_sharpness: float = 2.0
