@@ -280,3 +280,114 @@ def test_eight_threads_give_the_sequential_results(engine: Matcher) -> None:
         threaded = list(pool.map(run, work))
     assert threaded == sequential
     assert time.perf_counter() - start < 120  # not a benchmark: a hang guard
+
+
+# ------------------------------------------------------------------ two builds at once
+
+BUILD_LOOP = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, {root!r})
+    from pathlib import Path
+    from tests.conftest import HashingEncoder
+    from matcher.corpus import load_corpus
+    from matcher.index import build_index
+    from matcher.settings import Settings
+
+    corpus = load_corpus({corpus!r})
+    encoders = {{"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)}}
+    print("ready", flush=True)
+    sys.stdin.readline()  # both processes start building together
+    for _ in range({rounds}):
+        build_index(Path({index!r}), corpus, encoders, Settings(), progress=False)
+    """
+)
+
+
+def test_processes_building_one_index_at_once_take_turns(engine: Matcher, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    script = BUILD_LOOP.format(
+        root=str(ROOT), corpus=str(DATA / "mini.jsonl"), index=str(index), rounds=40
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    outcomes = [proc.communicate(timeout=120) for proc in procs]
+    assert [p.returncode for p in procs] == [0] * 4, [err[-300:] for _, err in outcomes]
+    after = Matcher.open(index, corpus=engine.corpus, encoders=fakes(), build=False)
+    assert answers(after) == answers(engine)
+    assert not list(tmp_path.glob(".matcher-*"))
+
+
+def test_a_build_that_waits_too_long_names_the_running_one(engine: Matcher, tmp_path: Path) -> None:
+    from matcher.errors import BusyError
+    from matcher.index import build_index
+    from matcher.locking import exclusive_lock
+
+    index = tmp_path / "index"
+    busy = rf"a build is running \(pid {os.getpid()}\); try again when it ends"
+    with exclusive_lock(index, what="build", timeout=1), pytest.raises(BusyError, match=busy):
+        build_index(index, engine.corpus, fakes(), Settings(), lock_timeout=0.2)
+    assert not index.exists()
+    build_index(index, engine.corpus, fakes(), Settings())  # free again once the holder is done
+    assert answers(Matcher.open(index, corpus=engine.corpus, encoders=fakes(), build=False))
+
+
+IMPORT_ONE = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, {root!r})
+    from matcher.cli import main
+
+    print("ready", flush=True)
+    sys.stdin.readline()
+    sys.exit(main(["--corpus", {catalogue!r}, "corpus", "import", {file!r}]))
+    """
+)
+
+
+def test_imports_at_once_all_land_in_the_catalogue(tmp_path: Path) -> None:
+    import shutil
+
+    catalogue = tmp_path / "initiatives.jsonl"
+    shutil.copy(DATA / "mini.jsonl", catalogue)
+    base = json.loads((DATA / "mini.jsonl").read_text().splitlines()[0])
+    scripts = []
+    for n in range(4):
+        record = {**base, "id": f"390{n}", "title": f"Imported programme {n}"}
+        extra = tmp_path / f"extra{n}.jsonl"
+        extra.write_text(json.dumps(record) + "\n")
+        scripts.append(IMPORT_ONE.format(root=str(ROOT), catalogue=str(catalogue), file=str(extra)))
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for script in scripts
+    ]
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    outcomes = [proc.communicate(timeout=120) for proc in procs]
+    assert [p.returncode for p in procs] == [0] * 4, [err[-300:] for _, err in outcomes]
+    ids = load_corpus(catalogue).ids
+    assert {"3900", "3901", "3902", "3903"} <= set(ids) and len(ids) == 10

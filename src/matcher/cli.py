@@ -2,7 +2,8 @@
 
 Expected errors print one line on stderr and exit non-zero:
 2 bad input or usage, 3 bad catalogue file, 4 index missing/stale/damaged and not rebuilt,
-5 a model package missing, 130 interrupted.
+5 a model package missing, 6 another build or import of the same folder or file is running,
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +28,11 @@ from matcher.corpus import (
     write_text_atomic,
 )
 from matcher.errors import InputError, MatcherError
+from matcher.locking import exclusive_lock
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, DEFAULT_PAGE
+
+IMPORT_LOCK_TIMEOUT = 60.0
+"""Seconds an import waits for another import into the same catalogue (imports take seconds)."""
 
 if TYPE_CHECKING:
     from matcher.engine import Matcher
@@ -92,21 +98,33 @@ def corpus_summary(corpus: Corpus) -> dict[str, Any]:
     }
 
 
+def _catalogue_lock(target: Path) -> AbstractContextManager[None]:
+    def tell(pid: str) -> None:
+        print(f"waiting for the catalogue import running in pid {pid} to end ...", file=sys.stderr)
+
+    return exclusive_lock(
+        target, what="catalogue import", timeout=IMPORT_LOCK_TIMEOUT, on_wait=tell
+    )
+
+
 def cmd_corpus(args: argparse.Namespace) -> int:
     if args.action == "build":
         page = Path(args.page or DEFAULT_PAGE)
         corpus = parse_page(read_text(page), source=str(page))
         target = _corpus_path(args)
-        write_jsonl(corpus, target)
+        with _catalogue_lock(target):
+            write_jsonl(corpus, target)
         print(f"wrote {len(corpus)} initiatives to {target}")
         return 0
     if args.action == "import":
         if not args.file:
             raise InputError("`matcher corpus import` needs a FILE (.jsonl or .csv)")
-        base = load_corpus(_corpus_path(args))
         extra = load_corpus(args.file)
-        merged = merge(base, extra)
-        write_jsonl(merged, _corpus_path(args))
+        target = _corpus_path(args)
+        # read, merge and write under one lock: two imports at once both land, neither is lost
+        with _catalogue_lock(target):
+            merged = merge(load_corpus(target), extra)
+            write_jsonl(merged, target)
         print(f"imported {len(extra)} initiatives; the catalogue now holds {len(merged)}")
         return 0
     corpus = load_corpus(_corpus_path(args))

@@ -31,3 +31,9 @@ class ModelError(MatcherError):
     """An embedding model could not be loaded from its installed package."""
 
     exit_code = 5
+
+
+class BusyError(MatcherError):
+    """Another process is building the same index or importing into the same catalogue."""
+
+    exit_code = 6

@@ -7,6 +7,8 @@ every data file, so a stale or damaged index is detected on load, never used sil
 
 A build writes a sibling temporary folder and swaps it into place with renames, so a crash at any
 point leaves the previous index loadable; leftover temporary folders are removed by the next build.
+A build holds an exclusive lock beside the folder (`.index.lock`), so two builds at once run one
+after the other instead of tripping over each other's renames.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import numpy as np
 from matcher.corpus import Corpus
 from matcher.encoders import Encoder
 from matcher.errors import MatcherIndexError
+from matcher.locking import exclusive_lock, lock_if_free
 from matcher.passages import Passage, split_corpus
 from matcher.settings import Settings
 
@@ -36,6 +39,8 @@ MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 _TMP_PREFIX = ".matcher-build-"
 _OLD_PREFIX = ".matcher-old-"
+BUILD_LOCK_TIMEOUT = 600.0
+"""Seconds a build waits for another build of the same folder before giving up."""
 
 
 def _package_version() -> str:
@@ -262,17 +267,38 @@ def build_index(
     *,
     progress: bool | None = None,
     batch: int = 32,
+    lock_timeout: float = BUILD_LOCK_TIMEOUT,
 ) -> BuildReport:
     """Embed the corpus and write a fresh index folder atomically.
 
     Passages whose text is unchanged since the previous index (same model) reuse their vectors.
+    Another build of the same folder is waited for (up to `lock_timeout` seconds, then
+    BusyError naming its pid); the second build then reuses the first one's vectors.
     """
     start = time.perf_counter()
     index_dir = Path(index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stray_folders(index_dir.parent)
     if progress is None:
         progress = sys.stderr.isatty()
+
+    def tell(pid: str) -> None:
+        if progress:
+            print(f"waiting for the build running in pid {pid} to end ...", file=sys.stderr)
+
+    with exclusive_lock(index_dir, what="build", timeout=lock_timeout, on_wait=tell):
+        return _build_locked(index_dir, corpus, encoders, settings, progress, batch, start)
+
+
+def _build_locked(
+    index_dir: Path,
+    corpus: Corpus,
+    encoders: Mapping[str, Encoder],
+    settings: Settings,
+    progress: bool,
+    batch: int,
+    start: float,
+) -> BuildReport:
+    _remove_stray_folders(index_dir.parent)
     passages = split_corpus(corpus, words=settings.passage_words, overlap=settings.passage_overlap)
     models = expected_models(encoders)
     previous = _previous_vectors(index_dir, models) if index_dir.exists() else {}
@@ -387,13 +413,16 @@ def recover_interrupted_swap(index_dir: Path) -> None:
     temporary folders of builds whose process is gone."""
     if not index_dir.parent.exists():
         return
-    if index_dir.exists():
-        _remove_stray_folders(index_dir.parent)
-        return
-    for item in index_dir.parent.iterdir():
-        if item.name.startswith(_OLD_PREFIX) and item.name.endswith(f"-{index_dir.name}"):
-            item.rename(index_dir)
+    with lock_if_free(index_dir) as free:
+        if not free:  # a running build is between its renames: the gap is its to close
             return
+        if index_dir.exists():
+            _remove_stray_folders(index_dir.parent)
+            return
+        for item in index_dir.parent.iterdir():
+            if item.name.startswith(_OLD_PREFIX) and item.name.endswith(f"-{index_dir.name}"):
+                item.rename(index_dir)
+                return
 
 
 def _alive(pid: int) -> bool:
