@@ -1,6 +1,6 @@
-"""Check the term tables (data/lexicon.json, data/glossary.json) against the catalogue.
+"""Check the term tables (data/lexicon.json, glossary.json, everyday.json) against the catalogue.
 
-The lexicon and the glossary add English words to a statement so that BM25 and the English
+The lexicon, the glossary and the everyday words add English words to a statement so that BM25 and the English
 embedders meet the catalogue's wording; a word the catalogue never uses is dead weight, and a
 form that fires where it should not adds a wrong need. Figures printed:
 
@@ -12,7 +12,12 @@ form that fires where it should not adds a wrong need. Figures printed:
   for review); forms that fire on the English catalogue (a form that is also an English word:
   harmless when it means the same, a false hit when not);
 - glossary: entries; spelled-out forms none of whose words occur in the catalogue; spelled-out
-  forms that equal their short form (they can never add anything); short forms given twice.
+  forms that equal their short form (they can never add anything); short forms given twice;
+- everyday words: entries, forms; formal wordings none of whose words occur in the catalogue, and,
+  for review, wordings with some such words; forms too short (under 3 characters); forms that equal
+  their wording; forms that are also a glossary short form (the two tables would both fire); for
+  review, forms that fire on the English catalogue (an everyday word the catalogue also uses:
+  harmless when it means the same, a false hit when not).
 
     python scripts/check_terms.py [--corpus corpus/initiatives.jsonl] [--json] [--verbose]
 
@@ -30,7 +35,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from matcher.glossary import Glossary, load_glossary
+from matcher.glossary import (
+    EverydayTerms,
+    Glossary,
+    fold_text,
+    form_key,
+    load_everyday_terms,
+    load_glossary,
+)
 from matcher.lexical import analyze, stopword_stems
 from matcher.lexicon import LANGUAGES, Lexicon, form_pattern, load_lexicon, stem_letters
 from matcher.metadata import fold
@@ -145,7 +157,46 @@ def check_glossary(glossary: Glossary, vocabulary: set[str]) -> Report:
     }
 
 
-def failures(lex: Report, glo: Report) -> int:
+def check_everyday(
+    terms: EverydayTerms, glossary: Glossary, vocabulary: set[str], texts: list[str]
+) -> Report:
+    """Figures and findings for the everyday words, given the catalogue's stems and texts."""
+    never, partly = [], {}
+    for e in terms.entries:
+        words = content_stems(e.formal)
+        missing = [w for w in words if w not in vocabulary]
+        if missing and len(missing) == len(words):
+            never.append(f"{e.informal[0]}: {e.formal}")
+        elif missing:
+            partly[e.informal[0]] = missing
+    forms = [(e, form) for e in terms.entries for form in e.informal]
+    short_forms = {e.short.lower() for e in glossary.entries}
+    folded = [fold_text(t) for t in texts]
+    hits: Counter[str] = Counter()
+    for e, form in forms:
+        n = sum(1 for t in folded if _fires(terms, form, t))
+        if n:
+            hits[f"{form!r} ({e.formal})"] = n
+    return {
+        "entries": len(terms.entries),
+        "entries_with_source": sum(1 for e in terms.entries if e.source.strip()),
+        "forms": len(forms),
+        "guarded_entries": sum(1 for e in terms.entries if e.unless_next_to),
+        "formal_never_occurring": never,
+        "formal_with_absent_words": partly,
+        "short_forms": [f for _, f in forms if len(f.replace(" ", "")) < MIN_WORD],
+        "forms_as_their_wording": [f for e, f in forms if form_key(f) == fold_text(e.formal)],
+        "forms_in_glossary": [f for _, f in forms if form_key(f) in short_forms],
+        "forms_firing_on_english_catalogue": dict(hits.most_common()),
+    }
+
+
+def _fires(terms: EverydayTerms, form: str, text: str) -> bool:
+    """Whether this form (not only its entry) matches somewhere in a folded text."""
+    return any(form_key(m.group(0)) == form_key(form) for m in terms.pattern.finditer(text))
+
+
+def failures(lex: Report, glo: Report, day: Report) -> int:
     """How many findings fail the check (nesting and English-word hits are for review only)."""
     failing = [
         lex["targets_never_occurring"],
@@ -154,11 +205,17 @@ def failures(lex: Report, glo: Report) -> int:
         glo["spelled_out_never_occurring"],
         glo["spelled_out_as_itself"],
         glo["duplicate_short_forms"],
+        day["formal_never_occurring"],
+        day["short_forms"],
+        day["forms_as_their_wording"],
+        day["forms_in_glossary"],
     ]
     return sum(len(f) for f in failing)
 
 
-def print_report(lex: Report, glo: Report, corpus: Path, n: int, *, verbose: bool = False) -> None:
+def print_report(
+    lex: Report, glo: Report, day: Report, corpus: Path, n: int, *, verbose: bool = False
+) -> None:
     print(f"catalogue: {corpus} ({n} initiatives)")
     print(
         f"lexicon: {lex['entries']} entries ({lex['entries_with_source']} with a source), "
@@ -193,6 +250,23 @@ def print_report(lex: Report, glo: Report, corpus: Path, n: int, *, verbose: boo
     )
     for title, items in sections_glo:
         _print_section("  " + title, items, verbose or "(review)" not in title)
+    print(
+        f"everyday words: {day['entries']} entries ({day['entries_with_source']} with a source), "
+        f"{day['forms']} forms, {day['guarded_entries']} with words that cancel a match"
+    )
+    sections_day = [
+        ("wordings none of whose words occur", day["formal_never_occurring"]),
+        ("wordings with some absent words (review)", day["formal_with_absent_words"]),
+        (f"forms too short (< {MIN_WORD} characters)", day["short_forms"]),
+        ("forms equal to their wording", day["forms_as_their_wording"]),
+        ("forms that are glossary short forms", day["forms_in_glossary"]),
+        (
+            "forms firing on the English catalogue (review)",
+            day["forms_firing_on_english_catalogue"],
+        ),
+    ]
+    for title, items in sections_day:
+        _print_section("  " + title, items, verbose or "(review)" not in title)
 
 
 def _print_section(title: str, items: dict[str, Any] | list[str], listed: bool) -> None:
@@ -211,16 +285,20 @@ def main(argv: list[str] | None = None) -> int:
     texts = catalogue_texts(args.corpus)
     vocabulary = {t for text in texts for t in analyze(text)}
     lex = check_lexicon(load_lexicon(), vocabulary, texts)
-    glo = check_glossary(load_glossary(), vocabulary)
-    failed = failures(lex, glo)
+    glossary = load_glossary()
+    glo = check_glossary(glossary, vocabulary)
+    day = check_everyday(load_everyday_terms(), glossary, vocabulary, texts)
+    failed = failures(lex, glo, day)
     if args.json:
         print(
             json.dumps(
-                {"lexicon": lex, "glossary": glo, "failures": failed}, indent=2, ensure_ascii=False
+                {"lexicon": lex, "glossary": glo, "everyday": day, "failures": failed},
+                indent=2,
+                ensure_ascii=False,
             )
         )
     else:
-        print_report(lex, glo, args.corpus, len(texts), verbose=args.verbose)
+        print_report(lex, glo, day, args.corpus, len(texts), verbose=args.verbose)
         print(f"failing findings: {failed}")
     return 1 if failed else 0
 

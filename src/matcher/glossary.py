@@ -1,12 +1,19 @@
-"""Field shorthand that practitioners type and small embedders do not know.
+"""Field shorthand and everyday words that the catalogue says formally.
 
-Officials write "THN + SBIRT in PHC" or "tx for ATS use d/o"; the catalogue spells these out. The
-query keeps its own words and gains the spelled-out forms, so BM25 and the embedders both see
-them. The table is data with provenance (`data/glossary.json`, checked by
-`scripts/check_terms.py`); this module reads it and matches it. A short form matches only as a
-whole token: not inside a longer word ("ATS" in "STATS"), and not when joined to one by "/", "&"
-or "-" ("SUD" in "SCI-SUD"). Ambiguous short forms are matched exactly as written ("ED", not
-"ed"); the entries marked `any_case` ("tx", "meth") in any case.
+Officials write "THN + SBIRT in PHC" or "tx for ATS use d/o"; the public writes "cops", "sniffer
+dogs" or "dealers on Telegram". The catalogue spells these out ("canine detection", "organized
+crime groups", "online platforms"). The query keeps its own words and gains the catalogue's
+wording, so BM25 and the embedders both see it. Two tables, both data with provenance and checked
+by `scripts/check_terms.py`:
+
+- the glossary (`data/glossary.json`): a short form matches only as a whole token: not inside a
+  longer word ("ATS" in "STATS"), and not when joined to one by "/", "&" or "-" ("SUD" in
+  "SCI-SUD"). Ambiguous short forms are matched exactly as written ("ED", not "ed"); the entries
+  marked `any_case` ("tx", "meth") in any case.
+- everyday words (`data/everyday.json`): matched on whole words of the folded text (lower case, no
+  accents), a form's words joined by spaces or hyphens ("pill-presses"), never inside a longer
+  word nor hyphenated to one; an entry's `unless_next_to` words cancel a match right beside it
+  ("weed out", "car dealers"). Ambiguous words ("ice", "crack") are only in two-word forms.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 from matcher.errors import MatcherError
+from matcher.gazetteer import fold
 
 _BEFORE = r"(?<![\w/&-])"
 _AFTER = r"(?![\w/&-])"
@@ -119,11 +127,148 @@ def default_glossary() -> Glossary:
     return load_glossary()
 
 
+# --- everyday words -----------------------------------------------------------------------
+
+_WORD_BEFORE = r"(?<![\w-])"
+_WORD_AFTER = r"(?![\w-])"
+_JOINER = re.compile(r"[\s-]+")
+_PREVIOUS_WORD = re.compile(r"(\w+)[\s-]+$")
+_NEXT_WORD = re.compile(r"^[\s-]+(\w+)")
+
+
+@dataclass(frozen=True)
+class EverydayTerm:
+    """Everyday or street words for one thing, and the catalogue's wording for it."""
+
+    informal: tuple[str, ...]
+    formal: str
+    unless_next_to: frozenset[str]
+    source: str
+
+
+@dataclass(frozen=True)
+class EverydayTerms:
+    """The loaded table, compiled into one whole-word pattern over folded text."""
+
+    entries: tuple[EverydayTerm, ...]
+    provenance: str
+    pattern: re.Pattern[str] = field(repr=False, compare=False)
+    lookup: dict[str, EverydayTerm] = field(repr=False, compare=False)
+    """Each form, its words joined by one space, -> its entry."""
+
+    def expansions_in(self, text: str) -> list[str]:
+        """The formal wording of the everyday words the text uses, once each, in text order."""
+        folded = fold_text(text)
+        found: dict[str, None] = {}
+        for match in self.pattern.finditer(folded):
+            entry = self.lookup[form_key(match.group(0))]
+            if entry.unless_next_to and _neighbours(folded, *match.span()) & entry.unless_next_to:
+                continue
+            found.setdefault(entry.formal, None)
+        return list(found)
+
+
+def fold_text(text: str) -> str:
+    """Lower case, no accents, one kind of apostrophe: the text everyday forms are matched on."""
+    return fold(text).replace("\u2019", "'")
+
+
+def form_key(form: str) -> str:
+    """A form or a match with its words joined by one space ("pill-presses" -> "pill presses")."""
+    return _JOINER.sub(" ", form.strip())
+
+
+def form_regex(form: str) -> str:
+    """The pattern of one folded form, its words joined by any run of spaces or hyphens."""
+    return r"[\s-]+".join(re.escape(word) for word in form_key(form).split(" "))
+
+
+def _neighbours(text: str, start: int, end: int) -> set[str]:
+    """The words right before and after a span (joined to it by spaces or hyphens only)."""
+    words = set()
+    if before := _PREVIOUS_WORD.search(text[max(0, start - 60) : start]):
+        words.add(before.group(1))
+    if after := _NEXT_WORD.match(text[end : end + 60]):
+        words.add(after.group(1))
+    return words
+
+
+def everyday_terms_from(data: object, path: str = "data/everyday.json") -> EverydayTerms:
+    """Validate and compile an everyday-words table read from JSON (`path` names it in errors)."""
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise _bad(path, "it needs an object with an 'entries' list")
+    if not isinstance(data.get("provenance"), str) or not data["provenance"].strip():
+        raise _bad(path, "it needs a 'provenance' line")
+    entries: list[EverydayTerm] = []
+    lookup: dict[str, EverydayTerm] = {}
+    for i, raw in enumerate(data["entries"]):
+        if not isinstance(raw, dict):
+            raise _bad(path, f"entry {i + 1} is not an object")
+        informal, formal, source = (raw.get(k) for k in ("informal", "formal", "source"))
+        unless = raw.get("unless_next_to", [])
+        if (
+            not isinstance(informal, list)
+            or not informal
+            or not all(isinstance(f, str) and f.strip() for f in informal)
+        ):
+            raise _bad(path, f"entry {i + 1} needs an 'informal' list of words")
+        where = f"entry {i + 1} ({informal[0]!r})"
+        if not isinstance(formal, str) or not formal.strip():
+            raise _bad(path, f"{where} has no 'formal' wording")
+        if not isinstance(source, str) or not source.strip():
+            raise _bad(path, f"{where} has no 'source' saying where it comes from")
+        if not isinstance(unless, list) or not all(
+            isinstance(w, str) and re.fullmatch(r"\w+", w) and w == fold_text(w) for w in unless
+        ):
+            raise _bad(path, f"{where} needs 'unless_next_to' as a list of folded single words")
+        entry = EverydayTerm(tuple(informal), formal, frozenset(unless), source)
+        for form in informal:
+            if form != fold_text(form) or form != form.strip():
+                raise _bad(
+                    path, f"{where}: the form {form!r} must be folded (lower case, no accents)"
+                )
+            if form_key(form) in lookup:
+                raise _bad(path, f"{where} repeats the form {form!r}")
+            lookup[form_key(form)] = entry
+        entries.append(entry)
+    # longest first, so "drug dealers" wins over "dealers" and "crack cocaine" is read whole
+    alternatives = [form_regex(f) for f in sorted(lookup, key=len, reverse=True)]
+    pattern = re.compile(_WORD_BEFORE + "(?:" + "|".join(alternatives) + ")" + _WORD_AFTER)
+    return EverydayTerms(tuple(entries), data["provenance"], pattern, lookup)
+
+
+def load_everyday_terms(path: Path | None = None) -> EverydayTerms:
+    """Read an everyday-words file (by default the packaged `data/everyday.json`)."""
+    name = str(path) if path is not None else "data/everyday.json"
+    try:
+        if path is None:
+            raw = resources.files("matcher").joinpath("data/everyday.json").read_text("utf-8")
+        else:
+            raw = path.read_text(encoding="utf-8")
+        data = json.loads(raw)
+    except (OSError, ValueError) as exc:
+        raise MatcherError(f"the term table {name} is unreadable ({exc}); reinstall") from exc
+    return everyday_terms_from(data, name)
+
+
+@lru_cache(maxsize=1)
+def default_everyday_terms() -> EverydayTerms:
+    """The packaged everyday-words table, read once."""
+    return load_everyday_terms()
+
+
 def expand_abbreviations(text: str) -> str:
-    """The text followed by the spelled-out forms of the shorthand it uses (unchanged if none)."""
-    lowered = text.lower()
-    # a spelled-out form the text already contains adds nothing
-    found = [e for e in default_glossary().expansions_in(text) if e.lower() not in lowered]
+    """The text followed by the spelled-out forms of the shorthand it uses and the catalogue's
+    wording for its everyday words (unchanged if none)."""
+    folded = fold_text(text)
+    found: dict[str, None] = {}
+    for expansion in (
+        *default_glossary().expansions_in(text),
+        *default_everyday_terms().expansions_in(text),
+    ):
+        # a wording the text already contains adds nothing
+        if fold_text(expansion) not in folded:
+            found.setdefault(expansion, None)
     if not found:
         return text
     return f"{text} ({'; '.join(found)})"
