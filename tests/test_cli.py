@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -190,3 +192,127 @@ def test_eval_prints_the_table(env: Path, capsys) -> None:
     )
     assert main(["eval", str(queries), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["overall"]["ndcg@10"] == 1.0
+
+
+# ------------------------------------------------------------------ operating-system failures
+
+
+def _one_line_error(capsys) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    err = [line for line in err if not line.startswith("building the index (")]  # the notice
+    assert len(err) == 1 and err[0].startswith("error: "), err
+    return err[0]
+
+
+def _refuse_writes(monkeypatch: pytest.MonkeyPatch, code: int) -> None:
+    """The index writer meets what a read-only project, a locked folder or a full disk gives."""
+    import matcher.index
+
+    def refuse(folder: Path, *_: object) -> None:
+        (folder / "vectors_minilm.npy").write_bytes(b"half a fi")  # what a full disk leaves
+        raise OSError(code, os.strerror(code), str(folder / "vectors_minilm.npy"))
+
+    monkeypatch.setattr(matcher.index, "_write_signal", refuse)
+
+
+@pytest.mark.parametrize(
+    ("code", "argv"),
+    [
+        (errno.EROFS, ["search", "fentanyl"]),  # a missing index is built on first use
+        (errno.EACCES, ["index", "build"]),
+        (errno.ENOSPC, ["index", "build"]),
+    ],
+)
+def test_index_writes_refused_by_the_system_are_one_line(
+    env: Path, capsys, monkeypatch: pytest.MonkeyPatch, code: int, argv: list[str]
+) -> None:
+    _refuse_writes(monkeypatch, code)
+    assert main(argv) == 7
+    line = _one_line_error(capsys)
+    assert f"cannot write the index in {env / 'index'}: {os.strerror(code)}; " in line
+    assert "MATCHER_INDEX_DIR" in line
+    assert not [p for p in env.iterdir() if p.name.startswith(".matcher-")]  # no half build
+
+
+def test_a_full_disk_leaves_the_previous_index_in_use(
+    built: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _refuse_writes(monkeypatch, errno.ENOSPC)
+    assert main(["index", "build"]) == 7
+    assert "No space left on device; free some disk space" in _one_line_error(capsys)
+    assert main(["index", "status"]) == 0
+    assert main(["search", "detector dogs", "--json"]) == 0
+
+
+@pytest.mark.parametrize("seen_as_mount", [True, False])
+def test_an_index_folder_that_is_a_mount_point_is_rebuilt_in_place(
+    built: Path, capsys, monkeypatch: pytest.MonkeyPatch, seen_as_mount: bool
+) -> None:
+    index = built / "index"
+    (index / "README.md").write_text("kept\n")
+    inode = index.stat().st_ino
+    real_rename, real_ismount = Path.rename, os.path.ismount
+
+    def rename(self: Path, target: str | Path) -> Path:
+        if self == index:  # what the kernel says of a mount point
+            raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(self))
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    if seen_as_mount:
+        monkeypatch.setattr(os.path, "ismount", lambda p: Path(p) == index or real_ismount(p))
+    monkeypatch.setenv("MATCHER_CORPUS", str(built / "changed.jsonl"))
+    rows = (DATA / "mini.jsonl").read_text().splitlines()
+    (built / "changed.jsonl").write_text("\n".join(rows[:-1]) + "\n")  # one initiative fewer
+    assert main(["index", "build", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["initiatives"] == 5
+    assert main(["index", "status"]) == 0
+    assert index.stat().st_ino == inode and (index / "README.md").read_text() == "kept\n"
+    leftovers = [p.name for p in [*index.iterdir(), *built.iterdir()] if ".matcher-" in p.name]
+    assert not leftovers
+
+
+def test_brief_output_naming_a_folder(built: Path, capsys) -> None:
+    folder = built / "exports"
+    folder.mkdir()
+    before = sorted(p.name for p in built.iterdir())
+    assert main(["brief", "fentanyl in mail parcels", "-o", str(folder)]) == 2
+    assert f"{folder} is a folder; give a file name" in _one_line_error(capsys)
+    assert sorted(p.name for p in built.iterdir()) == before and not list(folder.iterdir())
+
+
+def test_catalogue_import_on_a_full_disk(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue = tmp_path / "initiatives.jsonl"
+    catalogue.write_text((DATA / "mini.jsonl").read_text())
+    row = json.loads((DATA / "mini.jsonl").read_text().splitlines()[0])
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps({**row, "id": "3901"}) + "\n")
+    real_write = Path.write_text
+
+    def full_disk(self: Path, data: str, *args: object, **kwargs: object) -> int:
+        if self.name.endswith(".tmp"):
+            real_write(self, data[:10])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real_write(self, data, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    before = catalogue.read_text()
+    assert main(["--corpus", str(catalogue), "corpus", "import", str(extra)]) == 7
+    line = _one_line_error(capsys)
+    assert f"cannot write the catalogue {catalogue}: No space left on device; free" in line
+    assert catalogue.read_text() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_an_unforeseen_os_error_is_still_one_line(capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    import matcher.cli
+
+    def denied(*_: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", "/srv/initiatives.jsonl")
+
+    monkeypatch.setattr(matcher.cli, "load_corpus", denied)
+    assert main(["corpus"]) == 7
+    line = _one_line_error(capsys)
+    assert line.startswith("error: /srv/initiatives.jsonl: ") and "Permission denied" in line

@@ -3,6 +3,7 @@
 Expected errors print one line on stderr and exit non-zero:
 2 bad input or usage, 3 bad catalogue file, 4 index missing/stale/damaged and not rebuilt,
 5 a model package missing, 6 another build or import of the same folder or file is running,
+7 the operating system refused a file operation (read-only, no permission, disk full),
 130 interrupted.
 """
 
@@ -27,7 +28,7 @@ from matcher.corpus import (
     write_jsonl,
     write_text_atomic,
 )
-from matcher.errors import InputError, MatcherError
+from matcher.errors import InputError, MatcherError, StorageError
 from matcher.locking import exclusive_lock
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, DEFAULT_PAGE
 
@@ -98,6 +99,15 @@ def corpus_summary(corpus: Corpus) -> dict[str, Any]:
     }
 
 
+def _write_catalogue(corpus: Corpus, target: Path) -> None:
+    try:
+        write_jsonl(corpus, target)
+    except OSError as exc:
+        raise StorageError.from_os_error(
+            exc, f"cannot write the catalogue {target}", "another file (--corpus or MATCHER_CORPUS)"
+        ) from exc
+
+
 def _catalogue_lock(target: Path) -> AbstractContextManager[None]:
     def tell(pid: str) -> None:
         print(f"waiting for the catalogue import running in pid {pid} to end ...", file=sys.stderr)
@@ -113,7 +123,7 @@ def cmd_corpus(args: argparse.Namespace) -> int:
         corpus = parse_page(read_text(page), source=str(page))
         target = _corpus_path(args)
         with _catalogue_lock(target):
-            write_jsonl(corpus, target)
+            _write_catalogue(corpus, target)
         print(f"wrote {len(corpus)} initiatives to {target}")
         return 0
     if args.action == "import":
@@ -124,7 +134,7 @@ def cmd_corpus(args: argparse.Namespace) -> int:
         # read, merge and write under one lock: two imports at once both land, neither is lost
         with _catalogue_lock(target):
             merged = merge(load_corpus(target), extra)
-            write_jsonl(merged, target)
+            _write_catalogue(merged, target)
         print(f"imported {len(extra)} initiatives; the catalogue now holds {len(merged)}")
         return 0
     corpus = load_corpus(_corpus_path(args))
@@ -307,7 +317,12 @@ def _write_or_print(text: str, output: str | None) -> None:
     target = Path(output)
     if not target.parent.exists():
         raise InputError(f"folder {target.parent} does not exist")
-    write_text_atomic(target, text)
+    if target.is_dir():
+        raise InputError(f"{target} is a folder; give a file name, e.g. {target / 'brief.md'}")
+    try:
+        write_text_atomic(target, text)
+    except OSError as exc:
+        raise StorageError.from_os_error(exc, f"cannot write {target}", "another -o FILE") from exc
     print(f"wrote {target}", file=sys.stderr)
 
 
@@ -521,3 +536,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # one the commands did not foresee: still one line, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        error = StorageError.from_os_error(exc, f"{where}operation failed", "another location")
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code

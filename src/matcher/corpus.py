@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -361,10 +362,15 @@ def corpus_to_jsonl(corpus: Corpus) -> str:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text through a hidden temporary file renamed into place, so a crash never
-    leaves a half-written file where a whole one was."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    leaves a half-written file where a whole one was. On failure (a full disk, a folder where the
+    file should be) the temporary file is removed and the OSError raised."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_jsonl(corpus: Corpus, path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class MatcherError(Exception):
     """Base class for expected errors; the CLI prints the message on one line and exits non-zero."""
@@ -37,3 +39,27 @@ class BusyError(MatcherError):
     """Another process is building the same index or importing into the same catalogue."""
 
     exit_code = 6
+
+
+class StorageError(MatcherError):
+    """The operating system refused a file operation: read-only, no permission, disk full."""
+
+    exit_code = 7
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, what: str, elsewhere: str) -> StorageError:
+        """One line saying what failed, the system's reason and what to do.
+
+        Args:
+            exc: The error the operating system raised.
+            what: What failed, naming the file or folder ("cannot write the index in index/").
+            elsewhere: The other place the user can choose, with the option that chooses it.
+        """
+        reason = exc.strerror or exc.__class__.__name__
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            todo = f"free some disk space, or use {elsewhere} on a disk with room"
+        elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            todo = f"make it writable, or use {elsewhere}"
+        else:
+            todo = f"check the path, or use {elsewhere}"
+        return cls(f"{what}: {reason}; {todo}")

@@ -8,11 +8,15 @@ every data file, so a stale or damaged index is detected on load, never used sil
 A build writes a sibling temporary folder and swaps it into place with renames, so a crash at any
 point leaves the previous index loadable; leftover temporary folders are removed by the next build.
 A build holds an exclusive lock beside the folder (`.index.lock`), so two builds at once run one
-after the other instead of tripping over each other's renames.
+after the other instead of tripping over each other's renames. A folder that is a mount point (a
+container volume) cannot be renamed: there the build is written inside it and its files are
+swapped in one by one, the manifest last. A refusal by the operating system (read-only, no
+permission, disk full) is a StorageError saying what to do.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -29,7 +33,7 @@ import numpy as np
 
 from matcher.corpus import Corpus
 from matcher.encoders import Encoder
-from matcher.errors import MatcherIndexError
+from matcher.errors import MatcherIndexError, StorageError
 from matcher.locking import exclusive_lock, lock_if_free
 from matcher.passages import Passage, split_corpus
 from matcher.settings import Settings
@@ -277,7 +281,6 @@ def build_index(
     """
     start = time.perf_counter()
     index_dir = Path(index_dir)
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
     if progress is None:
         progress = sys.stderr.isatty()
 
@@ -285,8 +288,16 @@ def build_index(
         if progress:
             print(f"waiting for the build running in pid {pid} to end ...", file=sys.stderr)
 
-    with exclusive_lock(index_dir, what="build", timeout=lock_timeout, on_wait=tell):
-        return _build_locked(index_dir, corpus, encoders, settings, progress, batch, start)
+    try:
+        index_dir.parent.mkdir(parents=True, exist_ok=True)
+        with exclusive_lock(index_dir, what="build", timeout=lock_timeout, on_wait=tell):
+            return _build_locked(index_dir, corpus, encoders, settings, progress, batch, start)
+    except OSError as exc:
+        raise StorageError.from_os_error(
+            exc,
+            f"cannot write the index in {index_dir}",
+            "another index folder (--index or MATCHER_INDEX_DIR)",
+        ) from exc
 
 
 def _build_locked(
@@ -298,11 +309,16 @@ def _build_locked(
     batch: int,
     start: float,
 ) -> BuildReport:
+    # a mount point cannot be renamed: build inside it, and swap its contents
+    inside = index_dir.is_dir() and os.path.ismount(index_dir)
     _remove_stray_folders(index_dir.parent)
+    if inside:
+        _remove_stray_folders(index_dir)
     passages = split_corpus(corpus, words=settings.passage_words, overlap=settings.passage_overlap)
     models = expected_models(encoders)
     previous = _previous_vectors(index_dir, models) if index_dir.exists() else {}
-    tmp = index_dir.parent / f"{_TMP_PREFIX}{os.getpid()}-{index_dir.name}"
+    tmp_parent = index_dir if inside else index_dir.parent
+    tmp = tmp_parent / f"{_TMP_PREFIX}{os.getpid()}-{index_dir.name}"
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir()
@@ -357,7 +373,10 @@ def _build_locked(
             "files": files,
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        _swap_into_place(tmp, index_dir)
+        if inside:
+            _swap_contents(tmp, index_dir, [*files, MANIFEST])
+        else:
+            _swap_into_place(tmp, index_dir, [*files, MANIFEST])
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -382,7 +401,7 @@ def _write_signal(folder: Path, signal: str, vectors: np.ndarray, files: dict[st
     files[fidx.name] = _sha256(fidx)
 
 
-def _swap_into_place(tmp: Path, index_dir: Path) -> None:
+def _swap_into_place(tmp: Path, index_dir: Path, names: list[str]) -> None:
     """Rename the finished build over the old folder; files of ours are replaced, others kept."""
     if index_dir.exists():
         for item in index_dir.iterdir():
@@ -390,11 +409,39 @@ def _swap_into_place(tmp: Path, index_dir: Path) -> None:
             if not target.exists() and item.is_file():
                 shutil.copy2(item, target)  # e.g. a README kept in the folder
         old = index_dir.parent / f"{_OLD_PREFIX}{os.getpid()}-{index_dir.name}"
-        index_dir.rename(old)
+        try:
+            index_dir.rename(old)
+        except OSError as exc:
+            if exc.errno != errno.EBUSY:
+                raise
+            # a mount point that os.path.ismount did not see (a bind mount of a subfolder)
+            _swap_contents(tmp, index_dir, names)
+            return
         tmp.rename(index_dir)
         shutil.rmtree(old, ignore_errors=True)
     else:
         tmp.rename(index_dir)
+
+
+def _swap_contents(tmp: Path, index_dir: Path, names: list[str]) -> None:
+    """Move a finished build's files into a folder that cannot itself be renamed.
+
+    Not atomic as a whole: the old manifest goes first and the new one comes last, so a reader
+    in between, or after a crash in between, finds no index (and rebuilds it, under the lock):
+    never a mix of two builds taken for an index.
+    """
+    (index_dir / MANIFEST).unlink(missing_ok=True)
+    for name in [n for n in names if n != MANIFEST] + [MANIFEST]:
+        source, target = tmp / name, index_dir / name
+        try:
+            os.replace(source, target)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            staged = index_dir / f".{name}.{os.getpid()}.tmp"  # same file system as the target
+            shutil.copy2(source, staged)
+            os.replace(staged, target)
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _remove_stray_folders(parent: Path) -> None:

@@ -23,7 +23,13 @@ _POLL_SECONDS = 0.05
 
 
 def lock_path(target: Path) -> Path:
-    """The lock file of a folder or file: hidden, beside it (not inside: a folder is renamed)."""
+    """The lock file of a folder or file: hidden, beside it (not inside: a folder is renamed).
+
+    A mount point is never renamed and its parent may be read-only (a container's volume), so
+    its lock lives inside it.
+    """
+    if target.is_dir() and os.path.ismount(target):
+        return target / ".matcher.lock"
     return target.parent / f".{target.name}.lock"
 
 
