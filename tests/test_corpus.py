@@ -160,3 +160,51 @@ def test_content_hash_changes_with_text(mini_corpus, tmp_path: Path) -> None:
     changed = load_corpus(path)
     assert changed.content_hash != mini_corpus.content_hash
     assert changed.get("1204").content_hash == mini_corpus.get("1204").content_hash
+
+
+NASTY_TITLE = "Fentanyl \x1b[2J\x1b]0;pwned\x07detection"
+
+
+def test_control_characters_are_stripped_on_import(tmp_path: Path, mini_corpus) -> None:
+    from matcher.cli import main
+
+    catalogue = tmp_path / "initiatives.jsonl"
+    catalogue.write_text(corpus_to_jsonl(mini_corpus), encoding="utf-8")
+    row = mini_corpus.get("1101").to_dict()
+    record = {
+        **row,
+        "id": "3901",
+        "title": NASTY_TITLE,
+        "text": "Line one\r\nline two\x9b31m\ttabbed\x00",
+        "organizations": ["WCO\x1b[0m"],
+    }
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert main(["--corpus", str(catalogue), "corpus", "import", str(extra)]) == 0
+    written = catalogue.read_text(encoding="utf-8")
+    assert not any(ch in written for ch in "\x1b\x07\x9b\r\x00")
+    imported = load_corpus(catalogue).get("3901")
+    assert imported.title == "Fentanyl [2J]0;pwneddetection"
+    assert imported.text == "Line one\nline two31m\ttabbed"
+    assert imported.organizations == ("WCO[0m",)
+
+
+@pytest.mark.parametrize("fmt", ["page", "csv"])
+def test_control_characters_are_stripped_from_the_page_and_csv(tmp_path: Path, fmt: str) -> None:
+    if fmt == "page":
+        corpus = parse_page(PAGE.replace("First initiative", NASTY_TITLE))
+        title = corpus.get("1101").title
+    else:
+        path = tmp_path / "x.csv"
+        header = "id,title,sub_working_group,sub_working_group_title,pillar,text\n"
+        path.write_text(header + f'1101,"{NASTY_TITLE}",1.1,Manufacturing,1,Body\n')
+        title = load_corpus(path).get("1101").title
+    assert title == "Fentanyl [2J]0;pwneddetection"
+
+
+def test_a_title_of_control_characters_only_is_refused(tmp_path: Path, mini_corpus) -> None:
+    row = {**mini_corpus.get("1101").to_dict(), "title": "\x1b\x07\x1b"}
+    path = tmp_path / "x.jsonl"
+    path.write_text(json.dumps(row) + "\n")
+    with pytest.raises(CorpusError, match="field 'title' must be non-empty text"):
+        load_corpus(path)

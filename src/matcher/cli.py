@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -47,8 +48,29 @@ class _Parser(argparse.ArgumentParser):
         raise InputError(f"{message} (see `{self.prog} --help`)")
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters but newline and tab: a terminal obeys them (clear it, retitle it)."""
+
+
+def _escape(text: str) -> str:
+    """Control characters shown as `\\x1b` rather than sent to the terminal."""
+    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _echo(text: str = "") -> None:
+    """Print a line of human-readable output, with any control character in it escaped."""
+    print(_escape(text))
+
+
+def _json_text(data: Any, **kwargs: Any) -> str:
+    """JSON escapes C0 controls itself; DEL and the C1 range (0x9b is a CSI) pass raw unless
+    escaped, and `\\u009b` is the same JSON value."""
+    text = json.dumps(data, ensure_ascii=False, **kwargs)
+    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(_json_text(data, indent=2))
 
 
 def _corpus_path(args: argparse.Namespace) -> Path:
@@ -124,7 +146,7 @@ def cmd_corpus(args: argparse.Namespace) -> int:
         target = _corpus_path(args)
         with _catalogue_lock(target):
             _write_catalogue(corpus, target)
-        print(f"wrote {len(corpus)} initiatives to {target}")
+        _echo(f"wrote {len(corpus)} initiatives to {target}")
         return 0
     if args.action == "import":
         if not args.file:
@@ -135,19 +157,19 @@ def cmd_corpus(args: argparse.Namespace) -> int:
         with _catalogue_lock(target):
             merged = merge(load_corpus(target), extra)
             _write_catalogue(merged, target)
-        print(f"imported {len(extra)} initiatives; the catalogue now holds {len(merged)}")
+        _echo(f"imported {len(extra)} initiatives; the catalogue now holds {len(merged)}")
         return 0
     corpus = load_corpus(_corpus_path(args))
     summary = corpus_summary(corpus)
     if args.json:
         _print_json(summary)
         return 0
-    print(f"{summary['initiatives']} initiatives in {summary['source']}")
+    _echo(f"{summary['initiatives']} initiatives in {summary['source']}")
     for g in summary["sub_working_groups"]:
-        print(f"  {g['code']}  {g['count']:>3}  {g['title']}")
-    print("organisations: " + ", ".join(f"{k} ({v})" for k, v in summary["organizations"].items()))
-    print("regions: " + ", ".join(f"{k} ({v})" for k, v in summary["regions"].items()))
-    print(f"global (no regional limit): {summary['global_initiatives']}")
+        _echo(f"  {g['code']}  {g['count']:>3}  {g['title']}")
+    _echo("organisations: " + ", ".join(f"{k} ({v})" for k, v in summary["organizations"].items()))
+    _echo("regions: " + ", ".join(f"{k} ({v})" for k, v in summary["regions"].items()))
+    _echo(f"global (no regional limit): {summary['global_initiatives']}")
     return 0
 
 
@@ -156,11 +178,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(ini.to_dict())
         return 0
-    print(f"{ini.id}: {ini.title}")
-    print(f"Sub-working group {ini.sub_working_group} - {ini.sub_working_group_title}")
-    print(f"Organisations: {', '.join(ini.organizations) or 'not named in the text'}")
-    print(f"Regions: {', '.join(ini.regions) or 'global'}\n")
-    print(ini.text)
+    _echo(f"{ini.id}: {ini.title}")
+    _echo(f"Sub-working group {ini.sub_working_group} - {ini.sub_working_group_title}")
+    _echo(f"Organisations: {', '.join(ini.organizations) or 'not named in the text'}")
+    _echo(f"Regions: {', '.join(ini.regions) or 'global'}\n")
+    _echo(ini.text)
     return 0
 
 
@@ -178,7 +200,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(data)
         else:
-            print(
+            _echo(
                 f"index built in {report.index_dir}: {report.initiatives} initiatives, "
                 f"{report.passages} passages, embedded {report.embedded}, reused {report.reused}, "
                 f"{report.seconds} s"
@@ -188,12 +210,12 @@ def cmd_index(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(status)
     elif status["state"] == "current":
-        print(
+        _echo(
             f"index in {status['index_dir']} is current: {status['counts']}, built "
             f"{status['created_at']}, models {status['models']}"
         )
     else:
-        print(f"index in {status['index_dir']} is {status['state']}: {status['problem']}")
+        _echo(f"index in {status['index_dir']} is {status['state']}: {status['problem']}")
     return 0 if status["state"] == "current" else 4
 
 
@@ -221,28 +243,28 @@ def cmd_search(args: argparse.Namespace) -> int:
         _print_json(result.to_dict())
         return 0
     for notice in result.notices:
-        print(f"note: {notice}")
+        _echo(f"note: {notice}")
     _print_reading(result)
-    print()
+    _echo()
     for n, m in enumerate(result.results, start=1):
         orgs = ", ".join(m.organizations) or "organisation not named"
-        print(f"{n:>2}. [{m.match}] {m.id}: {m.title}")
-        print(
+        _echo(f"{n:>2}. [{m.match}] {m.id}: {m.title}")
+        _echo(
             f"     {m.sub_working_group} | {orgs} | {m.region_note or 'global'} | score {m.score}"
         )
-        print(f"     why: {m.passage[:220]}{'...' if len(m.passage) > 220 else ''}")
+        _echo(f"     why: {m.passage[:220]}{'...' if len(m.passage) > 220 else ''}")
         if m.highlights:
-            print(f"     matched terms: {', '.join(m.highlights)}")
+            _echo(f"     matched terms: {', '.join(m.highlights)}")
         if len(result.needs) > 1 and m.needs:
-            print(f"     serves: {'; '.join(m.needs)}")
+            _echo(f"     serves: {'; '.join(m.needs)}")
     if not result.results:
-        print("no initiative matched")
+        _echo("no initiative matched")
     return 0
 
 
 def _print_reading(result: SearchResult) -> None:
     """What we read: the needs with what serves each, the context, and the gaps."""
-    print("What we read:")
+    _echo("What we read:")
     for need in result.needs:
         if need.status == "served":
             verdict = f"served by {', '.join(need.results)}"
@@ -253,18 +275,18 @@ def _print_reading(result: SearchResult) -> None:
             )
         else:
             verdict = f"GAP, probably not served: {need.p_gap:.2f}"
-        print(f"  need: {need.text}: {verdict}")
+        _echo(f"  need: {need.text}: {verdict}")
     context = result.context
     if context.places:
-        print(f"  place: {', '.join(context.places)}")
+        _echo(f"  place: {', '.join(context.places)}")
     if context.actors:
-        print(f"  asking: {', '.join(context.actors)}")
+        _echo(f"  asking: {', '.join(context.actors)}")
     for existing in context.existing:
-        print(f"  already has: {existing}")
+        _echo(f"  already has: {existing}")
     for gap in result.gaps:
-        print(f"No initiative in the catalogue addresses: {gap}")
+        _echo(f"No initiative in the catalogue addresses: {gap}")
     for text in result.other_region_only:
-        print(f"Offered only to other regions: {text}")
+        _echo(f"Offered only to other regions: {text}")
 
 
 def _search_batch(args: argparse.Namespace) -> int:
@@ -284,14 +306,14 @@ def _search_batch(args: argparse.Namespace) -> int:
         except InputError as exc:  # one unusable query does not cost the others their answers
             failed += 1
             line.update(results=[], needs=[], context=None, error=str(exc))
-            print(f"error: query {q.qid}: {exc}", file=sys.stderr)
+            print(f"error: query {_escape(str(q.qid))}: {_escape(str(exc))}", file=sys.stderr)
         else:
             line.update(
                 results=[{"id": m.id, "score": m.score} for m in result.results],
                 needs=[n.to_dict() for n in result.needs],
                 context=result.context.to_dict(),
             )
-        print(json.dumps(line, ensure_ascii=False))
+        print(_json_text(line))
     return 2 if failed == len(queries) and queries else 0
 
 
@@ -345,11 +367,11 @@ def cmd_overlaps(args: argparse.Namespace) -> int:
         _write_or_print(overlap_report.to_csv(pairs, matcher.corpus), args.output)
         return 0
     for c in clusters:
-        print(f"[{c.cls.value}] {c.label}: {', '.join(c.ids)}")
-    print()
+        _echo(f"[{c.cls.value}] {c.label}: {', '.join(c.ids)}")
+    _echo()
     for p in pairs:
-        print(f"{p.a} ~ {p.b}  {p.cls.value:<16} {p.score:.2f}  {p.reason}")
-        print(f"{'':>15}differs: {p.differs}")
+        _echo(f"{p.a} ~ {p.b}  {p.cls.value:<16} {p.score:.2f}  {p.reason}")
+        _echo(f"{'':>15}differs: {p.differs}")
     return 0
 
 
@@ -371,12 +393,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(f"A = {a.id}: {a.title}\nB = {b.id}: {b.title}")
-    print(
+    _echo(f"A = {a.id}: {a.title}\nB = {b.id}: {b.title}")
+    _echo(
         f"{counts['both']} words shared, {counts['a']} only in A [-...-], "
         f"{counts['b']} only in B {{+...+}}\n"
     )
-    print(render_diff(segments))
+    _echo(render_diff(segments))
     return 0
 
 
@@ -398,9 +420,9 @@ def cmd_similar(args: argparse.Namespace) -> int:
         )
         return 0
     base = matcher.get(args.id)
-    print(f"closest to {base.id}: {base.title}")
+    _echo(f"closest to {base.id}: {base.title}")
     for ini, s in pairs:
-        print(f"  {s:.3f}  {ini.id}: {ini.title}")
+        _echo(f"  {s:.3f}  {ini.id}: {ini.title}")
     return 0
 
 
@@ -422,15 +444,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({k: v for k, v in report.items() if args.per_query or k != "per_query"})
     else:
-        print(format_report(report, f"{args.file}: {len(queries)} queries"))
+        _echo(format_report(report, f"{args.file}: {len(queries)} queries"))
         if "needs" in report:
             needs = {k: v for k, v in report["needs"].items() if k != "out_of_scope_statements"}
-            print("needs: " + ", ".join(f"{k}={v}" for k, v in needs.items()))
+            _echo("needs: " + ", ".join(f"{k}={v}" for k, v in needs.items()))
             for row in report["needs"]["out_of_scope_statements"]:
                 shown = "; ".join(
                     f"{n['text']} [{'covered' if n['covered'] else 'GAP'}]" for n in row["needs"]
                 )
-                print(f"  {row['qid']}: {shown}")
+                _echo(f"  {row['qid']}: {shown}")
     return 0
 
 
@@ -529,7 +551,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return int(args.func(args))
     except MatcherError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_escape(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -539,5 +561,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # one the commands did not foresee: still one line, never a traceback
         where = f"{exc.filename}: " if exc.filename else ""
         error = StorageError.from_os_error(exc, f"{where}operation failed", "another location")
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {_escape(str(error))}", file=sys.stderr)
         return error.exit_code

@@ -34,6 +34,16 @@ _SWG_RE = re.compile(r"^Sub-Working Group (?P<code>\d\.\d)\s*[-–]\s*(?P<title>
 _ENTRY_RE = re.compile(r"^(?P<id>\d{4}):\s*(?:(?P<sub>\d{4}[A-Z]):\s*)?(?P<title>.*\S)\s*$")
 _ID_RE = re.compile(r"^\d{4}[A-Z]?$")
 _PARTNER_LINE_RE = re.compile(r"^(?:-|.+\s-)\s*$")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """Text without control characters, but for newline and tab.
+
+    A title carrying `\\x1b[2J` would clear the terminal of whoever prints it; a carriage return
+    becomes a newline, every other control character is dropped.
+    """
+    return _CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 @dataclass(frozen=True)
@@ -144,9 +154,9 @@ def parse_page(text: str, *, source: str = "<page>") -> Corpus:
         records.append(current)
 
     for lineno, raw in enumerate(lines[:end], start=1):
-        line = raw.strip()
         if "\x00" in raw or "\ufffd" in raw:
             raise CorpusError(f"{source}:{lineno}: unreadable line (binary or mis-encoded text)")
+        line = strip_controls(raw).strip()
         swg = _SWG_RE.match(line)
         if swg:
             close()
@@ -267,15 +277,15 @@ def _validate_record(raw: object, where: str) -> dict[str, object]:
         raise CorpusError(f"{where}: pillar {raw['pillar']!r} is not a whole number") from None
     if pillar not in (1, 2, 3):
         raise CorpusError(f"{where}: pillar {pillar} is not 1, 2 or 3")
-    for name in ("title", "text", "sub_working_group", "sub_working_group_title"):
-        if not isinstance(raw[name], str) or not raw[name].strip():
+    texts = ("title", "text", "sub_working_group", "sub_working_group_title")
+    for name in texts:
+        if not isinstance(raw[name], str) or not strip_controls(raw[name]).strip():
             raise CorpusError(f"{where}: field {name!r} must be non-empty text")
     record: dict[str, object] = {
         **{k: raw[k] for k in SCHEMA_FIELDS},
+        **{k: strip_controls(raw[k]).strip() for k in texts},
         "id": ini_id,
         "pillar": pillar,
-        "title": str(raw["title"]).strip(),
-        "text": str(raw["text"]).strip(),
     }
     for name in ("organizations", "regions"):
         value = raw.get(name)
@@ -285,7 +295,7 @@ def _validate_record(raw: object, where: str) -> dict[str, object]:
             value = [v.strip() for v in value.split(";") if v.strip()]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise CorpusError(f"{where}: field {name!r} must be a list of names")
-        record[name] = value
+        record[name] = [strip_controls(v).strip() for v in value if strip_controls(v).strip()]
     return record
 
 
