@@ -8,7 +8,6 @@ from app_pages.shared import MATCH_COLOURS, escape_md, highlight, load, run
 from app_pages.what_we_read import chosen_needs, remember_read, show_reading
 from matcher.brief import render
 from matcher.engine import Filters
-from matcher.settings import MAX_K
 
 EXAMPLES = {
     "Postal fentanyl, no lab": "postal fentanyl trafficking, no forensic lab",
@@ -128,18 +127,10 @@ st.caption(
     if shortlist
     else "Nothing shortlisted: the brief lists the programmes above."
 )
-brief_result = result
-if needs is not None and not set(shortlist) <= {m.id for m in result.results}:
-    # Matcher.brief searches again, with the needs read from the statement, when the shortlist
-    # reaches beyond the result it is given; with edited needs, give it a result that holds
-    # the whole catalogue (as its own search would) searched for the needs the user chose
-    brief_result = run(
-        lambda: matcher.search(statement, k=min(MAX_K, len(matcher.corpus)), needs=needs)
+brief = run(
+    lambda: matcher.brief(
+        statement, shortlist=shortlist or None, k=k, result=result, needs=needs
     )
-brief = (
-    run(lambda: matcher.brief(statement, shortlist=shortlist or None, k=k, result=brief_result))
-    if brief_result is not None
-    else None
 )
 if brief is not None:
     c1, c2, c3 = st.columns(3)

@@ -39,11 +39,14 @@ from matcher.calibration import (
     GapModel,
     decide_status,
     fit_gap_model,
+    fit_label_model,
+    label_features,
 )
 from matcher.clauses import Clause
 from matcher.engine import Matcher, calibration_key
 from matcher.needs import as_need
 from matcher.reading import ClauseModel, cue_features, fit_clause_model
+from matcher.results import Match
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "matcher" / "data" / "calibration.json"
@@ -85,6 +88,23 @@ def gold_clauses(statement: dict) -> list[tuple[Clause, str]]:
 
 
 # ---------------------------------------------------------------------------- clause model
+def terse_variant(statement: dict) -> tuple[str, list[Clause]] | None:
+    """The statement as a terse list of its need clauses alone ("a; b; c"), all needs: users
+    also write that way, with no introduction, and a model that has only seen statements opening
+    with one reads any first clause as context. Kept in the statement's group, so
+    cross-validation never trains on a variant of a statement it measures."""
+    needs = [c.text.strip(" ,;.") for c, kind in gold_clauses(statement) if kind == "need"]
+    if len(needs) < 2:
+        return None
+    text, clauses, pos = "", [], 0
+    for i, need in enumerate(needs):
+        if i:
+            text += "; "
+            pos = len(text)
+        text += need
+        clauses.append(Clause(need, pos, pos + len(need)))
+    return text, clauses
+
 def fit_clauses_cv(
     vectors: np.ndarray,
     cues: np.ndarray,
@@ -181,6 +201,26 @@ def gap_report(
     }
 
 
+# ---------------------------------------------------------------------------- labels
+STRONG_PRECISION = 0.7
+PARTIAL_PRECISION = 0.4
+"""`strong`: at least 70% of such results clearly serve the statement; `partial`: 40%."""
+
+
+def match_features(m: Match) -> np.ndarray:
+    return label_features(m.confidence, m.score, m.region_note.startswith("Limited"))
+
+
+def cut_for(p: np.ndarray, y: np.ndarray, precision: float) -> float:
+    """The lowest probability above which at least `precision` of the results are relevant
+    (and at least 10 results lie above it)."""
+    for t in np.round(np.arange(0.05, 0.96, 0.01), 2):
+        above = p >= t
+        if above.sum() >= 10 and y[above].mean() >= precision:
+            return float(t)
+    return 0.96
+
+
 # ---------------------------------------------------------------------------- end to end
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
@@ -244,6 +284,14 @@ def main() -> int:
         gold = gold_clauses(s)
         cue_rows.append(cue_features([c for c, _ in gold], s["statement"]))
         rows += [ClauseRow(s["sid"], s["lang"], c.text, kind) for c, kind in gold]
+    original = len(rows)
+    for s in train:
+        terse = terse_variant(s)
+        if terse is not None:
+            statement, clauses = terse
+            cue_rows.append(cue_features(clauses, statement))
+            rows += [ClauseRow(s["sid"], s["lang"], c.text, "need") for c in clauses]
+    augmented = np.arange(len(rows)) >= original
     cues = np.vstack(cue_rows)
     labels = np.array([r.kind for r in rows], dtype=object)
     groups = np.array([r.sid for r in rows])
@@ -254,6 +302,7 @@ def main() -> int:
     oof = np.empty(len(rows), dtype=object)
     fold_clause: list[ClauseModel] = []
     for tr, te in folds:
+        te = te[~augmented[te]]  # measured on the statements as written
         c = fit_clauses_cv(
             vectors[tr], cues[tr], labels[tr], groups[tr], args.folds - 1, encoder_name, fingerprint
         )
@@ -267,9 +316,13 @@ def main() -> int:
         vectors, cues, labels, c=c_all, encoder=encoder_name, fingerprint=fingerprint
     )
     insample = np.array(clause_model.classes)[clause_model.probabilities(vectors, cues).argmax(1)]
-    print("Clause reading (gold clause spans):")
-    print("  out of fold:", json.dumps(clause_report(oof, labels, langs)))
-    print("  in sample:  ", json.dumps(clause_report(insample, labels, langs)))
+    real = ~augmented
+    print(
+        f"Clause reading (gold clause spans; {original} clauses, trained also on "
+        f"{int(augmented.sum())} clauses of terse variants):"
+    )
+    print("  out of fold:", json.dumps(clause_report(oof[real], labels[real], langs[real])))
+    print("  in sample:  ", json.dumps(clause_report(insample[real], labels[real], langs[real])))
     print(f"  C = {c_all}")
 
     # ---- needs
@@ -343,6 +396,64 @@ def main() -> int:
         + json.dumps(dict(zip(GAP_FEATURES, np.round(gap_model.coef, 3).tolist(), strict=True)))
     )
 
+    # ---- match labels: P(a result clearly serves the statement), cut for `strong` / `partial`
+    label_rows, label_y, label_groups, label_source = [], [], [], []
+    provisional = base.with_calibration(Calibration(clause_model, gap_model, key, {}))
+    for q in dev:
+        for m in provisional.search(q["query"], k=10).results:
+            label_rows.append(match_features(m))
+            label_y.append(int(q["judgments"].get(m.id, 0) >= 2))
+            label_groups.append(q["qid"])
+            label_source.append("dev")
+    for s in train:
+        served = {i for n in s["needs"] if n["status"] == "served" for i in n["served_by"]}
+        for m in provisional.search(s["statement"], k=10).results:
+            label_rows.append(match_features(m))
+            label_y.append(int(m.id in served))
+            label_groups.append(s["sid"])
+            label_source.append("train")
+    lx, ly = np.vstack(label_rows), np.array(label_y)
+    lg, ls = np.array(label_groups), np.array(label_source)
+    lp = np.zeros(len(ly))
+    fold_cuts = []
+    for tr, te in GroupKFold(args.folds).split(lx, ly, lg):
+        inner = np.zeros(len(tr))
+        for a, b in GroupKFold(args.folds - 1).split(lx[tr], ly[tr], lg[tr]):
+            m = fit_label_model(lx[tr][a], ly[tr][a], strong=1.0, partial=1.0)
+            inner[b] = [m.probability(v) for v in lx[tr][b]]
+        cuts = (cut_for(inner, ly[tr], STRONG_PRECISION), cut_for(inner, ly[tr], PARTIAL_PRECISION))
+        fold_cuts.append(cuts)
+        m = fit_label_model(lx[tr], ly[tr], strong=cuts[0], partial=cuts[1])
+        lp[te] = [m.probability(v) for v in lx[te]]
+    all_inner = np.zeros(len(ly))
+    for tr, te in GroupKFold(args.folds).split(lx, ly, lg):
+        m = fit_label_model(lx[tr], ly[tr], strong=1.0, partial=1.0)
+        all_inner[te] = [m.probability(v) for v in lx[te]]
+    strong_cut = cut_for(all_inner, ly, STRONG_PRECISION)
+    partial_cut = cut_for(all_inner, ly, PARTIAL_PRECISION)
+    label_model = fit_label_model(lx, ly, strong=strong_cut, partial=partial_cut)
+    ins_p = np.array([label_model.probability(v) for v in lx])
+    oof_strong = np.zeros(len(ly), dtype=bool)
+    oof_partial = np.zeros(len(ly), dtype=bool)
+    for (_tr, te), cuts in zip(GroupKFold(args.folds).split(lx, ly, lg), fold_cuts, strict=True):
+        oof_strong[te] = lp[te] >= cuts[0]
+        oof_partial[te] = (lp[te] >= cuts[1]) & ~oof_strong[te]
+    print("\nMatch labels (top 10 of every dev and training statement; relevant = grade >= 2):")
+    for source in ("dev", "train"):
+        idx = ls == source
+        for name, strong, partial in (
+            ("out of fold", oof_strong[idx], oof_partial[idx]),
+            ("in sample", ins_p[idx] >= strong_cut, (ins_p[idx] >= partial_cut) & (ins_p[idx] < strong_cut)),
+        ):
+            y = ly[idx]
+            print(
+                f"  {source:5s} {name}: strong {int(strong.sum())} results, "
+                f"{y[strong].mean() if strong.any() else 0:.2f} relevant; partial {int(partial.sum())}, "
+                f"{y[partial].mean() if partial.any() else 0:.2f} relevant; weak "
+                f"{int((~strong & ~partial).sum())}, {y[~strong & ~partial].mean() if (~strong & ~partial).any() else 0:.2f} relevant"
+            )
+    print(f"  cuts: strong P >= {strong_cut}, partial P >= {partial_cut}")
+
     # ---- end to end on the training statements, each with the models that left it out
     sid_fold = {}
     for f, (_, te) in enumerate(folds):
@@ -354,11 +465,11 @@ def main() -> int:
             need_fold[sid] = f
     total_oof: Counter[str] = Counter()
     total_ins: Counter[str] = Counter()
-    full = Calibration(clause_model, gap_model, key, {})
+    full = Calibration(clause_model, gap_model, key, {}, label_model)
     in_sample_matcher = base.with_calibration(full)
     for s in train:
         fold_cal = Calibration(
-            fold_clause[sid_fold[s["sid"]]], fold_gap[need_fold[s["sid"]]], key, {}
+            fold_clause[sid_fold[s["sid"]]], fold_gap[need_fold[s["sid"]]], key, {}, label_model
         )
         total_oof += end_to_end(base.with_calibration(fold_cal), s)
         total_ins += end_to_end(in_sample_matcher, s)
@@ -390,7 +501,12 @@ def main() -> int:
         "clause_model": {"c": c_all, "clauses": len(rows), "encoder": encoder_name},
         "gap_model": {"needs": len(need_rows), "max_false_gap_rate": MAX_FALSE_GAP_RATE},
     }
-    final = Calibration(clause_model, gap_model, key, provenance)
+    provenance["label_model"] = {
+        "results": len(ly),
+        "strong_precision_target": STRONG_PRECISION,
+        "partial_precision_target": PARTIAL_PRECISION,
+    }
+    final = Calibration(clause_model, gap_model, key, provenance, label_model)
     tmp = OUT.with_suffix(".tmp")
     tmp.write_text(json.dumps(final.to_dict(), indent=1) + "\n", encoding="utf-8")
     tmp.replace(OUT)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import matcher.engine
-from matcher.calibration import GAP_FEATURES, Calibration, GapModel
+from matcher.calibration import GAP_FEATURES, LABEL_FEATURES, Calibration, GapModel, LabelModel
 from matcher.corpus import Corpus, load_corpus
 from matcher.encoders import Kind, normalize
 from matcher.engine import calibration_key
@@ -68,7 +68,8 @@ def fake_calibration(encoders: dict[str, HashingEncoder]) -> Calibration:
     Clauses: a request or a lack reads as a need, a self-introduction, something that exists
     already or a header as context, a greeting as other (embedding weights are zero). Gaps:
     P(gap) = sigmoid(3 - 10 x confidence), so a need whose best calibrated confidence is under
-    0.3 is a gap.
+    0.3 is a gap. Labels: P = sigmoid(8 x sqrt(confidence x score) - 5), `strong` from 0.8
+    (sqrt >= 0.80), `partial` from 0.5 (sqrt >= 0.625).
     """
     n_cues = len(CUE_FEATURES)
     width = encoders["use"].dim + n_cues
@@ -92,7 +93,14 @@ def fake_calibration(encoders: dict[str, HashingEncoder]) -> Calibration:
     gap_coef = np.zeros(len(GAP_FEATURES))
     gap_coef[GAP_FEATURES.index("confidence")] = -10.0
     gap = GapModel(gap_coef, 3.0, np.zeros(len(GAP_FEATURES)), np.ones(len(GAP_FEATURES)))
-    return Calibration(clause, gap, calibration_key(encoders, Settings()), {"fixture": "conftest"})
+    label_coef = np.zeros(len(LABEL_FEATURES))
+    label_coef[LABEL_FEATURES.index("label_score")] = 8.0
+    labels = LabelModel(
+        label_coef, -5.0, np.zeros(len(LABEL_FEATURES)), np.ones(len(LABEL_FEATURES)), 0.8, 0.5
+    )
+    return Calibration(
+        clause, gap, calibration_key(encoders, Settings()), {"fixture": "conftest"}, labels
+    )
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -325,3 +325,29 @@ def test_the_shipped_calibration_was_fitted_on_todays_data() -> None:
     for name, digest in data.items():
         # hashed, never read as test input (STYLE 25): only whether the fit is stale
         assert hashlib.sha256((EVAL_DIR / name).read_bytes()).hexdigest()[:16] == digest, name
+
+
+def test_label_features_and_the_labels_a_hand_model_gives() -> None:
+    from matcher.calibration import LABEL_FEATURES, LabelModel, label_features
+
+    features = label_features(0.64, 0.81, outside_region=True)
+    assert features == pytest.approx([0.64, 0.81, 0.72, 1.0])
+    coef = np.zeros(len(LABEL_FEATURES))
+    coef[LABEL_FEATURES.index("label_score")] = 10.0
+    model = LabelModel(coef, -6.0, np.zeros(4), np.ones(4), strong=0.8, partial=0.5)
+    assert model.probability(features) == pytest.approx(1 / (1 + np.exp(-(7.2 - 6.0))))
+    assert model.label(features) == "partial"  # sigmoid(1.2) = 0.77: under 0.8, over 0.5
+    assert model.label(label_features(0.9, 0.9, outside_region=False)) == "strong"
+    assert model.label(label_features(0.1, 0.9, outside_region=False)) == "weak"
+
+
+def test_a_label_model_round_trips_and_a_calibration_without_one_loads() -> None:
+    from matcher.calibration import LabelModel, fit_label_model
+
+    x = np.array([[0.1, 0.1, 0.1, 0.0], [0.2, 0.3, 0.2, 0.0], [0.8, 0.9, 0.85, 0.0],
+                  [0.9, 1.0, 0.95, 0.0]])
+    model = fit_label_model(x, np.array([0, 0, 1, 1]), strong=0.7, partial=0.4)
+    assert model.probability(x[3]) > 0.5 > model.probability(x[0])
+    again = LabelModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert again.probability(x[2]) == pytest.approx(model.probability(x[2]))
+    assert (again.strong, again.partial) == (0.7, 0.4)

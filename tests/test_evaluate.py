@@ -57,3 +57,25 @@ def test_bad_query_files(tmp_path: Path) -> None:
     path.write_text(json.dumps([{"query": "x"}]))
     with pytest.raises(InputError, match="needs a 'qid'"):
         load_queries(path)
+
+
+def test_training_statements_become_partly_judged_queries(tmp_path) -> None:
+    from matcher.evaluate import load_training_statements
+
+    path = tmp_path / "train.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"sid": "T1", "lang": "fr", "statement": "Nous voulons des chiens.",
+                 "needs": [{"text": "chiens", "status": "served", "served_by": ["1209"]},
+                           {"text": "pompiers", "status": "gap", "served_by": []}]},
+                {"sid": "T2", "lang": "en", "statement": "Fire engines.",
+                 "needs": [{"text": "fire engines", "status": "gap", "served_by": []}]},
+            ]
+        )
+    )
+    [query] = load_training_statements(path)  # a statement nothing serves has nothing to rank
+    assert (query.qid, query.style, query.judgments) == ("T1", "train-fr", {"1209": 2})
+    path.write_text("{}")
+    with pytest.raises(InputError, match="JSON list"):
+        load_training_statements(path)

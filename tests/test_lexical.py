@@ -35,3 +35,17 @@ def test_stemming_meets_word_forms() -> None:
 )
 def test_coverage_is_the_share_of_content_words_the_documents_use(text, expected) -> None:
     assert LexicalIndex(DOCS).coverage(text) == pytest.approx(expected)
+
+
+def test_novelty_weighs_words_the_catalogue_never_uses_most() -> None:
+    index = LexicalIndex(
+        ["training for customs officers", "training for police", "detection dogs at borders"]
+    )
+    assert index.novelty("training") == 0.0
+    assert index.novelty("") == 0.0
+    # "pangolin" is unseen; "training" is common: the unseen word carries most of the weight
+    mixed = index.novelty("training pangolin")
+    assert 0.5 < mixed < 1.0
+    assert index.novelty("pangolin ivory") == 1.0
+    # a rarer seen word lowers novelty less than a common one would
+    assert index.novelty("dogs pangolin") < index.novelty("training pangolin")

@@ -81,3 +81,17 @@ def test_top_k_breaks_ties_by_catalogue_order_and_filters() -> None:
     scores = np.array([0.5, 0.9, 0.5, 0.1])
     assert top_k(scores, 3) == [1, 0, 2]
     assert top_k(scores, 2, np.array([True, False, True, True])) == [0, 2]
+
+
+def test_rocchio_moves_the_query_towards_its_best_passages() -> None:
+    from matcher.retrieval import rocchio
+
+    passages = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]], dtype=np.float32)
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    scores = passages @ query  # best two: rows 0 (1.0) and 2 (0.6)
+    moved = rocchio(query, passages, scores, depth=2, weight=1.0)
+    expected = np.array([1.0 + 0.8, 0.4])
+    assert moved == pytest.approx(expected / np.linalg.norm(expected), abs=1e-6)
+    assert np.linalg.norm(moved) == pytest.approx(1.0, abs=1e-6)
+    # weight 0 leaves the query where it was
+    assert rocchio(query, passages, scores, depth=2, weight=0.0) == pytest.approx(query)

@@ -41,6 +41,9 @@ GAP_FEATURES = (
 )
 
 
+LABEL_FEATURES = ("confidence", "score", "label_score", "outside_region")
+
+
 class CalibrationError(MatcherError):
     """The calibration file is missing, damaged, or was fitted for other models."""
 
@@ -142,6 +145,87 @@ class GapModel:
         )
 
 
+def label_features(confidence: float, score: float, outside_region: bool) -> np.ndarray:
+    """The label model's features of one result: its calibrated confidence (already lowered
+    for a region the writer is not in), its fused score relative to the best (0..1), their
+    geometric mean, and whether it is limited to another region."""
+    return np.array(
+        [
+            confidence,
+            score,
+            math.sqrt(max(0.0, confidence) * max(0.0, score)),
+            float(outside_region),
+        ],
+        dtype=np.float64,
+    )
+
+
+@dataclass(frozen=True)
+class LabelModel:
+    """P(a result clearly serves the statement | label_features), and the probabilities a
+    result needs to be labelled `strong` or `partial`."""
+
+    coef: np.ndarray
+    intercept: float
+    mean: np.ndarray
+    scale: np.ndarray
+    strong: float
+    partial: float
+
+    def probability(self, features: np.ndarray) -> float:
+        z = float(((features - self.mean) / self.scale) @ self.coef + self.intercept)
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def label(self, features: np.ndarray) -> str:
+        p = self.probability(features)
+        return "strong" if p >= self.strong else "partial" if p >= self.partial else "weak"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "features": list(LABEL_FEATURES),
+            "coef": np.round(self.coef, 6).tolist(),
+            "intercept": round(self.intercept, 6),
+            "mean": np.round(self.mean, 6).tolist(),
+            "scale": np.round(self.scale, 6).tolist(),
+            "strong": self.strong,
+            "partial": self.partial,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LabelModel:
+        if list(data["features"]) != list(LABEL_FEATURES):
+            raise ValueError("the label model was fitted on other features")
+        return cls(
+            coef=np.asarray(data["coef"], dtype=np.float64),
+            intercept=float(data["intercept"]),
+            mean=np.asarray(data["mean"], dtype=np.float64),
+            scale=np.asarray(data["scale"], dtype=np.float64),
+            strong=float(data["strong"]),
+            partial=float(data["partial"]),
+        )
+
+
+def fit_label_model(
+    features: np.ndarray, relevant: np.ndarray, *, strong: float, partial: float
+) -> LabelModel:
+    """Fit P(relevant) by logistic regression; the label cut-offs are given (chosen by CV)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = features.mean(axis=0)
+    scale = features.std(axis=0)
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    model = LogisticRegression(C=1.0, max_iter=2000)
+    model.fit((features - mean) / scale, relevant.astype(int))
+    return LabelModel(
+        np.asarray(model.coef_[0], dtype=np.float64),
+        float(model.intercept_[0]),
+        mean,
+        scale,
+        strong,
+        partial,
+    )
+
+
 def fit_gap_model(features: np.ndarray, labels: np.ndarray, *, c: float) -> GapModel:
     """Fit P(gap) on (needs x GAP_FEATURES) with labels 1 = not served for the writer."""
     from sklearn.linear_model import LogisticRegression
@@ -177,6 +261,8 @@ class Calibration:
     fitted_for: dict[str, str]
     """Model fingerprints and the settings hash the features depend on."""
     provenance: dict[str, Any]
+    label_model: LabelModel | None = None
+    """The `match` labels; None in a calibration that predates them (then all are `weak`)."""
 
     def check(self, expected: Mapping[str, str], source: str = "calibration") -> None:
         """Raise CalibrationError when fitted for other models or settings than `expected`."""
@@ -195,6 +281,7 @@ class Calibration:
             "provenance": self.provenance,
             "clause_model": self.clause_model.to_dict(),
             "gap_model": self.gap_model.to_dict(),
+            **({"label_model": self.label_model.to_dict()} if self.label_model else {}),
         }
 
     @classmethod
@@ -208,6 +295,7 @@ class Calibration:
             GapModel.from_dict(data["gap_model"]),
             {str(k): str(v) for k, v in data["fitted_for"].items()},
             dict(data.get("provenance", {})),
+            LabelModel.from_dict(data["label_model"]) if "label_model" in data else None,
         )
 
 

@@ -20,12 +20,13 @@ from matcher.calibration import (
     NeedStatus,
     decide_status,
     gap_features,
+    label_features,
     load_calibration,
 )
 from matcher.corpus import Corpus, Initiative, load_corpus
 from matcher.encoders import Encoder, default_encoders, english_lexicon
 from matcher.errors import InputError, MatcherIndexError
-from matcher.explain import highlight_terms, label_for
+from matcher.explain import MatchLabel, highlight_terms
 from matcher.glossary import expand_abbreviations
 from matcher.index import (
     LoadedIndex,
@@ -57,6 +58,7 @@ from matcher.retrieval import (
     fuse,
     max_by_owner,
     region_factors,
+    rocchio,
     top_k,
 )
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, MAX_K, MAX_QUERY_CHARS, Settings
@@ -95,6 +97,9 @@ class Scored:
     """How English the text is (0..1), as judged before any translation."""
     query_vectors: dict[str, np.ndarray] = field(default_factory=dict)
     """The query's embedding per dense model."""
+    evidence: dict[str, np.ndarray] = field(default_factory=dict)
+    """Per signal, each initiative's similarity to the query itself (before pseudo-relevance
+    feedback): what confidence and the gap model read."""
 
     @property
     def final(self) -> np.ndarray:
@@ -237,6 +242,7 @@ class Matcher:
         passage_scores: list[dict[str, np.ndarray]] = [{} for _ in texts]
         query_vectors: list[dict[str, np.ndarray]] = [{} for _ in texts]
         signals: list[dict[str, np.ndarray]] = [{"bm25": self.lexical.scores(t)} for t in texts]
+        evidence: list[dict[str, np.ndarray]] = [dict(s) for s in signals]
         for signal in DENSE_SIGNALS:
             if signal not in self.encoders or signal not in self.index.vectors:
                 continue
@@ -251,20 +257,33 @@ class Matcher:
             vectors = self.encode_queries(signal, [texts[i] for i in needed])
             for row, i in enumerate(needed):
                 query_vectors[i][signal] = vectors[row]
-                passage_scores[i][signal] = self.index.search(signal, vectors[row])
+                scores = self.index.search(signal, vectors[row])
+                # the query's own similarities are the evidence a need is served; feedback
+                # only reorders (it would lend any text some likeness to the catalogue)
+                evidence[i][signal] = max_by_owner(scores, self._owners, n)
+                if self.settings.prf_weight > 0:
+                    expanded = rocchio(
+                        vectors[row],
+                        self.index.vectors[signal],
+                        scores,
+                        depth=self.settings.prf_depth,
+                        weight=self.settings.prf_weight,
+                    )
+                    scores = self.index.search(signal, expanded)
+                passage_scores[i][signal] = scores
                 signals[i][signal] = max_by_owner(passage_scores[i][signal], self._owners, n)
         query_regions = tuple(regions)
         factors = region_factors(
             [ini.regions for ini in self.corpus], query_regions, self.settings.region_penalty
         )
         out = []
-        for text, e, w, sig, ps, qv in zip(
-            texts, english, weights, signals, passage_scores, query_vectors, strict=True
+        for text, e, w, sig, ps, qv, ev in zip(
+            texts, english, weights, signals, passage_scores, query_vectors, evidence, strict=True
         ):
             w = {s: v for s, v in w.items() if s in sig}
             fused = fuse(sig, w, norm=self.settings.normalization)
-            conf = self._confidence(sig, w)
-            out.append(Scored(text, sig, ps, w, fused, conf, factors, query_regions, e, qv))
+            conf = self._confidence(ev, w)
+            out.append(Scored(text, sig, ps, w, fused, conf, factors, query_regions, e, qv, ev))
         return out
 
     def encode_queries(self, signal: str, texts: Sequence[str]) -> np.ndarray:
@@ -435,7 +454,7 @@ class Matcher:
         }
         words = len(scored.query.split())
         open_to_writer = scored.factors >= 1.0
-        masked = {k: np.where(open_to_writer, v, 0.0) for k, v in scored.signals.items()}
+        masked = {k: np.where(open_to_writer, v, 0.0) for k, v in scored.evidence.items()}
         writer = gap_features(
             np.where(open_to_writer, scored.confidence, 0.0),
             masked,
@@ -447,7 +466,7 @@ class Matcher:
         )
         anywhere = gap_features(
             scored.confidence,
-            scored.signals,
+            scored.evidence,
             coverage=coverage,
             english=scored.english,
             words=words,
@@ -560,14 +579,14 @@ class Matcher:
         elif ini.regions:
             note = f"Regional: {', '.join(ini.regions)}"
         conf = float(scored.confidence[row] * scored.factors[row])
-        label_score = float(np.sqrt(conf * max(0.0, float(scored.final[row]))))
+        labels = self.calibration.label_model
+        shown = round(float(scored.final[row] if score is None else score), 4)
+        features = label_features(round(conf, 4), shown, bool(scored.factors[row] < 1.0))
         return Match(
             id=ini.id,
             title=ini.title,
-            score=round(float(scored.final[row] if score is None else score), 4),
-            match=label_for(
-                label_score, self.settings.strong_threshold, self.settings.partial_threshold
-            ).value,
+            score=shown,
+            match=labels.label(features) if labels is not None else MatchLabel.WEAK.value,
             sub_working_group=ini.sub_working_group,
             sub_working_group_title=ini.sub_working_group_title,
             organizations=ini.organizations,
@@ -590,11 +609,13 @@ class Matcher:
         shortlist: Sequence[str] | None = None,
         k: int = 10,
         result: SearchResult | None = None,
+        needs: Sequence[str] | None = None,
     ) -> Brief:
         """A country brief: the top `k` programmes, or exactly the shortlisted ones.
 
         `result`, the search already run for this statement, is reused when it holds every
-        shortlisted programme (the app passes the result it is showing).
+        shortlisted programme (the app passes the result it is showing); otherwise the
+        statement is searched again, for `needs` when given (the user's edits of the needs).
         """
         ids = [self.corpus.get(i).id for i in shortlist or ()]  # unknown ids: InputError
         reusable = (
@@ -603,7 +624,9 @@ class Matcher:
             and set(ids) <= {m.id for m in result.results}
         )
         if result is None or not reusable:
-            result = self.search(statement, k=min(MAX_K, len(self.corpus)) if ids else k)
+            result = self.search(
+                statement, k=min(MAX_K, len(self.corpus)) if ids else k, needs=needs
+            )
         return make_brief(result, ids or None)
 
     # ------------------------------------------------------------------ overlaps

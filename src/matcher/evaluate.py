@@ -63,6 +63,40 @@ def load_queries(path: str | Path, *, judged: bool = True) -> list[JudgedQuery]:
     return queries
 
 
+def load_training_statements(path: str | Path) -> list[JudgedQuery]:
+    """The labelled training statements (train_statements.json) as judged queries: each
+    initiative that clearly serves one of a statement's needs is grade 2, every other is
+    unjudged (0). Partial judgments: good for comparing settings, not for absolute figures."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: cannot read a JSON list ({exc})") from None
+    if not isinstance(data, list):
+        raise InputError(f"{path}: expected a JSON list of statements")
+    out = []
+    for row in data:
+        if not isinstance(row, dict) or not isinstance(row.get("statement"), str):
+            raise InputError(f"{path}: every item needs a 'sid' and a text 'statement'")
+        served = {
+            str(i): RELEVANT
+            for need in row.get("needs", ())
+            if need.get("status") == "served"
+            for i in need.get("served_by", ())
+        }
+        if served:
+            out.append(
+                JudgedQuery(
+                    qid=str(row["sid"]),
+                    query=row["statement"],
+                    style=f"train-{row.get('lang', 'en')}",
+                    judgments=served,
+                    needs=tuple(n.get("text", "") for n in row.get("needs", ())),
+                )
+            )
+    return out
+
+
 def ndcg_at(ranked: Sequence[str], judgments: Mapping[str, int], k: int = CUTOFF) -> float:
     """nDCG@k with linear gains."""
     dcg = sum(judgments.get(doc, 0) / math.log2(i + 2) for i, doc in enumerate(ranked[:k]))

@@ -12,20 +12,13 @@ _WORD = re.compile(r"(?u)\b\w[\w-]*\b")
 
 
 class MatchLabel(StrEnum):
-    """How far a user can trust a result (thresholds calibrated on the judged dev set)."""
+    """How far a user can trust a result: the label model of calibration.py gives the
+    probability that a result clearly serves the statement, cut at probabilities chosen by
+    scripts/calibrate.py."""
 
     STRONG = "strong"
     PARTIAL = "partial"
     WEAK = "weak"
-
-
-def label_for(confidence: float, strong: float, partial: float) -> MatchLabel:
-    """The label of a calibrated confidence in [0, 1]."""
-    if confidence >= strong:
-        return MatchLabel.STRONG
-    if confidence >= partial:
-        return MatchLabel.PARTIAL
-    return MatchLabel.WEAK
 
 
 def highlight_terms(query: str, passage: str, stopwords: frozenset[str]) -> tuple[str, ...]:

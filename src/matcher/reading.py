@@ -38,6 +38,9 @@ class ClauseKind(StrEnum):
 _LIST_MARKER = re.compile(r"\s*(?:[-•*–]|\(?\w{1,2}[).-]|[\u0660-\u0669]{1,2}\s*[-).])?\s*")
 """What may stand between a line break and a list item's text: nothing, or a list marker."""
 
+TERSE_PART_WORDS = 5
+"""A need clause whose parts all have at most this many words is a list of needs, one each."""
+
 CUE_FEATURES = (
     "request",
     "deficit",
@@ -297,11 +300,16 @@ def read_statement(
     for index, clause in enumerate(read):
         is_need = clause.kind is ClauseKind.NEED
         if is_need:
-            # a need is reported as its clause reads ("no forensic lab" -> "forensic lab")
-            text = as_need(clause.text)
-            if text and text.lower() not in {n.lower() for n in needs}:
-                needs.append(text)
-                sources.append(index)
+            # a need is reported as its clause reads ("no forensic lab" -> "forensic lab"); a
+            # terse list ("postal fentanyl trafficking, no forensic lab") is several needs,
+            # while the parts of a sentence ("seized chemicals, which sit in a shed") are not
+            terse = len(parts[index]) > 1 and all(
+                len(p.split()) <= TERSE_PART_WORDS for p in parts[index]
+            )
+            for text in parts[index] if terse else [as_need(clause.text)]:
+                if text and text.lower() not in {n.lower() for n in needs}:
+                    needs.append(text)
+                    sources.append(index)
         # the ranking also searches the parts of a clause that names several things ("an early
         # warning system and training for our laboratories"), as needs.py splits them
         for part in parts[index]:

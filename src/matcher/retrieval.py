@@ -56,6 +56,21 @@ def max_by_owner(passage_scores: np.ndarray, owners: np.ndarray, n_items: int) -
     return out
 
 
+def rocchio(
+    query: np.ndarray, passages: np.ndarray, scores: np.ndarray, *, depth: int, weight: float
+) -> np.ndarray:
+    """Pseudo-relevance feedback in the dense space (Rocchio): the query moved towards the mean
+    of its `depth` best passages, renormalised. A short or colloquial query ("sniffer dogs")
+    borrows the catalogue's own wording from the passages it already finds."""
+    depth = max(1, min(depth, len(scores)))
+    best = np.argpartition(-np.asarray(scores), depth - 1)[:depth]
+    moved = np.asarray(query, dtype=np.float64) + weight * passages[best].astype(np.float64).mean(
+        axis=0
+    )
+    norm = float(np.linalg.norm(moved))
+    return (moved / norm if norm > 0 else moved).astype(np.float32)
+
+
 def minmax(scores: np.ndarray) -> np.ndarray:
     """Scores mapped onto [0, 1] within one query (all zeros when they are all equal)."""
     scores = np.asarray(scores, dtype=np.float64)
