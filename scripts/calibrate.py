@@ -52,9 +52,9 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "matcher" / "data" / "calibration.json"
 C_GRID = (0.3, 1.0, 3.0, 10.0)
 GAP_C_GRID = (0.1, 0.3, 1.0, 3.0)
-MAX_FALSE_GAP_RATE = 0.04
-"""The gap threshold may call at most this share of served needs gaps (inner cross-validation);
-the target is 5% on unseen statements, so the fit leaves a margin."""
+MAX_FALSE_GAP_RATE = 0.05
+"""The gap threshold may call at most this share of the training statements' served needs gaps
+(inner cross-validation): the target for unseen statements is 5%."""
 
 
 @dataclass
@@ -146,19 +146,23 @@ def clause_report(pred: np.ndarray, labels: np.ndarray, langs: np.ndarray) -> di
 
 
 # ---------------------------------------------------------------------------- gap model
-def choose_threshold(p: np.ndarray, y: np.ndarray) -> float:
+def choose_threshold(p: np.ndarray, y: np.ndarray, counted: np.ndarray) -> float:
     """The threshold that finds the most not-served needs while calling at most
-    MAX_FALSE_GAP_RATE of served needs not served."""
+    MAX_FALSE_GAP_RATE of the `counted` served needs not served (the training statements':
+    the dev needs are paraphrases, far easier, and would let the rate through)."""
     best_t, best_recall = 0.99, -1.0
+    served = (y == 0) & counted
     for t in np.round(np.arange(0.2, 0.96, 0.01), 2):
-        false_rate = float(((p >= t) & (y == 0)).sum() / max(1, (y == 0).sum()))
+        false_rate = float(((p >= t) & served).sum() / max(1, served.sum()))
         recall = float(((p >= t) & (y == 1)).sum() / max(1, (y == 1).sum()))
         if false_rate <= MAX_FALSE_GAP_RATE and recall > best_recall:
             best_t, best_recall = float(t), recall
     return best_t
 
 
-def fit_gap_cv(x: np.ndarray, y: np.ndarray, groups: np.ndarray, folds: int) -> GapModel:
+def fit_gap_cv(
+    x: np.ndarray, y: np.ndarray, groups: np.ndarray, folds: int, counted: np.ndarray
+) -> GapModel:
     """Choose C by inner cross-validated log loss, the threshold on the inner out-of-fold
     probabilities, then fit on all of x."""
     best_c, best_loss, best_p = GAP_C_GRID[0], np.inf, np.zeros(len(y))
@@ -172,7 +176,7 @@ def fit_gap_cv(x: np.ndarray, y: np.ndarray, groups: np.ndarray, folds: int) -> 
         if loss < best_loss:
             best_c, best_loss, best_p = c, loss, p
     model = fit_gap_model(x, y, c=best_c)
-    return replace(model, threshold=choose_threshold(best_p, y))
+    return replace(model, threshold=choose_threshold(best_p, y, counted))
 
 
 def gap_report(
@@ -367,16 +371,17 @@ def main() -> int:
     xw, xa = np.vstack(x_writer), np.vstack(x_any)
     y = np.array([0 if r.status == "served" else 1 for r in need_rows])
     ngroups = np.array([r.sid for r in need_rows])
+    from_train = np.array([r.source == "train" for r in need_rows])
     p_w, p_a, thr = np.zeros(len(y)), np.zeros(len(y)), np.zeros(len(y))
     need_folds = list(GroupKFold(args.folds).split(xw, y, ngroups))
     fold_gap: list[GapModel] = []
     for tr, te in need_folds:
-        m = fit_gap_cv(xw[tr], y[tr], ngroups[tr], args.folds - 1)
+        m = fit_gap_cv(xw[tr], y[tr], ngroups[tr], args.folds - 1, from_train[tr])
         fold_gap.append(m)
         p_w[te] = [m.probability(v) for v in xw[te]]
         p_a[te] = [m.probability(v) for v in xa[te]]
         thr[te] = m.threshold
-    gap_model = fit_gap_cv(xw, y, ngroups, args.folds)
+    gap_model = fit_gap_cv(xw, y, ngroups, args.folds, from_train)
     ins_w = np.array([gap_model.probability(v) for v in xw])
     ins_a = np.array([gap_model.probability(v) for v in xa])
     ins_t = np.full(len(y), gap_model.threshold)
