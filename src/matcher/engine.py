@@ -300,6 +300,11 @@ class Matcher:
         with self._cache_lock:
             return np.vstack([self._query_cache[(signal, t)] for t in texts])
 
+    def clear_query_cache(self) -> None:
+        """Forget cached query embeddings (benchmarks time the uncached path with it)."""
+        with self._cache_lock:
+            self._query_cache.clear()
+
     def prepare(self, texts: list[str]) -> tuple[list[str], list[float]]:
         """Texts as searched, and how English each is (0..1).
 
