@@ -113,3 +113,33 @@ def test_with_settings_shares_the_index(matcher: Matcher) -> None:
     other = matcher.with_settings(region_penalty=0.1)
     assert other.index is matcher.index and other.settings.region_penalty == 0.1
     assert matcher.settings == Settings()
+
+
+def test_a_statement_of_context_alone_reports_no_need_and_says_so(matcher: Matcher) -> None:
+    result = matcher.search("I work for the customs service. I am the head of the dog unit.")
+    assert result.needs == () and result.gaps == ()
+    assert any("no request" in n for n in result.notices)
+    assert result.results  # still ranked, on the statement as a whole
+
+
+def test_an_introduction_does_not_make_its_topic_a_top_match(matcher: Matcher) -> None:
+    statement = (
+        "I am the head of the detector dog unit at the airport. "
+        "We need training courses for addiction treatment professionals."
+    )
+    result = matcher.search(statement, k=6)
+    assert [n.text for n in result.needs] == [
+        "training courses for addiction treatment professionals"
+    ]
+    by_id = {m.id: m for m in result.results}
+    # the canine programme matches the introduction only: it serves no need and scores
+    # below the treatment programmes the need asks for
+    assert by_id["1209"].needs == ()
+    assert by_id["1209"].score < min(by_id["3200"].score, by_id["3218"].score)
+
+
+def test_edited_needs_drop_blanks_and_repeats(matcher: Matcher) -> None:
+    result = matcher.search("anything", needs=["detector dogs", "  ", "detector dogs"])
+    assert [n.text for n in result.needs] == ["detector dogs"]
+    with pytest.raises(InputError, match="blank"):
+        matcher.search("anything", needs=["", " "])

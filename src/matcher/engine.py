@@ -289,16 +289,22 @@ class Matcher:
     def encode_queries(self, signal: str, texts: Sequence[str]) -> np.ndarray:
         """Query vectors of one model, from a small cache: a statement's clauses are embedded
         to read them and again as needs, and an app rerun repeats the same texts."""
-        missing = [t for t in dict.fromkeys(texts) if (signal, t) not in self._query_cache]
+        found: dict[str, np.ndarray] = {}
+        with self._cache_lock:  # read what is cached into a local dict: others may evict it
+            for text in dict.fromkeys(texts):
+                vector = self._query_cache.get((signal, text))
+                if vector is not None:
+                    found[text] = vector
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             vectors = self.encoders[signal].encode(missing, kind="query")
+            found.update(zip(missing, vectors, strict=True))
             with self._cache_lock:
                 for text, vector in zip(missing, vectors, strict=True):
                     self._query_cache[(signal, text)] = vector
                 while len(self._query_cache) > QUERY_CACHE_SIZE:
                     self._query_cache.pop(next(iter(self._query_cache)))
-        with self._cache_lock:
-            return np.vstack([self._query_cache[(signal, t)] for t in texts])
+        return np.vstack([found[t] for t in texts])
 
     def clear_query_cache(self) -> None:
         """Forget cached query embeddings (benchmarks time the uncached path with it)."""
@@ -373,16 +379,23 @@ class Matcher:
         reading = self.read(text)
         aspects = list(reading.aspects)
         if needs is not None:
-            chosen = [clean_query(n)[0] for n in needs]
+            blank = [n for n in needs if not isinstance(n, str) or not n.strip()]
+            chosen = list(dict.fromkeys(clean_query(n)[0] for n in needs if n not in blank))
             if not chosen:
-                raise InputError("give at least one need to search for")
+                raise InputError("give at least one need to search for (the needs were blank)")
             reading = replace(reading, needs=tuple(chosen))
             aspects = [Aspect(n, 1.0, -1, True) for n in chosen]
         if not aspects:
             aspects = [Aspect(text, 1.0, -1, True)]
         allowed = self._allowed(filters or Filters())
         regions = reading.regions
-        need_texts = list(reading.needs) or [a.text for a in aspects if a.is_need][:1]
+        need_texts = list(reading.needs)
+        if not need_texts:
+            notices = (
+                *notices,
+                "We read no request in the statement, only context; results are for the "
+                "statement as a whole. Say what you need (e.g. 'we need ...').",
+            )
         texts = list(dict.fromkeys([a.text for a in aspects] + need_texts))
         if len(texts) == 1:
             whole = self.score_many(texts, regions=regions)[0]
@@ -394,11 +407,15 @@ class Matcher:
             whole, by_text = scored[0], dict(zip(texts, scored[1:], strict=True))
         per_aspect = [by_text[a.text] for a in aspects]
         relevance = np.vstack([s.final for s in per_aspect])
-        coverage = self._coverage(
-            [Need(t, t) for t in need_texts],
-            [by_text[t] for t in need_texts],
-            np.vstack([by_text[t].final for t in need_texts]),
-            allowed,
+        coverage = (
+            self._coverage(
+                [Need(t, t) for t in need_texts],
+                [by_text[t] for t in need_texts],
+                np.vstack([by_text[t].final for t in need_texts]),
+                allowed,
+            )
+            if need_texts
+            else []
         )
         if len(aspects) == 1:
             rows = top_k(whole.final, k, allowed)
@@ -421,7 +438,10 @@ class Matcher:
                 whole.final[columns], sharp, votes, k, lam=self.settings.xquad_lambda
             )
             rows = [int(columns[i]) for i in picked]
-            score_of = relevance.max(axis=0)
+            # what a result is shown for: its best part, each part counted as far as it is a
+            # need (a self-introduction naming "canine units" does not make 1209 a top match)
+            weight = np.array([a.p_need for a in aspects])[:, None]
+            score_of = (relevance * weight).max(axis=0)
         rows = [r for r in rows if score_of[r] >= min_score]
         served = {
             r: tuple(
@@ -432,8 +452,9 @@ class Matcher:
             for r in rows
         }
         matches = []
+        need_weight = np.array([a.p_need for a in aspects])
         for r in rows:
-            best = int(np.argmax(relevance[:, r]))
+            best = int(np.argmax(relevance[:, r] * need_weight))
             basis = per_aspect[best] if len(aspects) > 1 else whole
             matches.append(self._match(r, basis, served[r], score=float(score_of[r])))
         context = reading.context
@@ -447,9 +468,12 @@ class Matcher:
             tuple(ClauseRead(c.text, c.kind.value, c.probability) for c in reading.clauses),
         )
 
-    def need_features(self, scored: Scored) -> tuple[np.ndarray, np.ndarray]:
+    def need_features(
+        self, scored: Scored, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The gap model's features of one scored need: over the programmes open to the
-        writer's region, and over the whole catalogue regardless of region."""
+        writer's region (and inside the user's filters, when `allowed` is given), and over the
+        whole catalogue regardless of region."""
         coverage = self.lexical.coverage(scored.query)
         novelty = self.lexical.novelty(scored.query)
         field = {
@@ -459,6 +483,8 @@ class Matcher:
         }
         words = len(scored.query.split())
         open_to_writer = scored.factors >= 1.0
+        if allowed is not None:
+            open_to_writer = open_to_writer & allowed
         masked = {k: np.where(open_to_writer, v, 0.0) for k, v in scored.evidence.items()}
         writer = gap_features(
             np.where(open_to_writer, scored.confidence, 0.0),
@@ -492,6 +518,8 @@ class Matcher:
         model = self.calibration.gap_model
         out = []
         for i, (need, s) in enumerate(zip(needs, per_need, strict=True)):
+            # whether the catalogue serves a need does not depend on the user's filters; the
+            # programmes listed for it do
             writer, anywhere = self.need_features(s)
             p_gap = model.probability(writer)
             status = decide_status(p_gap, model.probability(anywhere), model.threshold)
@@ -499,7 +527,9 @@ class Matcher:
             if status is NeedStatus.OTHER_REGION_ONLY:
                 # the programmes that would serve it, elsewhere
                 elsewhere = np.where(s.factors < 1.0, s.fused, -np.inf)
-                serving = tuple(self._ids[r] for r in top_k(elsewhere, self.settings.need_top))
+                serving = tuple(
+                    self._ids[r] for r in top_k(elsewhere, self.settings.need_top, allowed)
+                )
             elif status is NeedStatus.SERVED:
                 best = top_k(relevance[i], self.settings.need_top, allowed)
                 top = float(relevance[i, best[0]]) if best else 0.0

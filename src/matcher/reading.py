@@ -220,12 +220,13 @@ def fit_clause_model(
 
 
 def decide_kinds(probabilities: np.ndarray, classes: Sequence[str]) -> list[ClauseKind]:
-    """Each clause's most probable kind; a statement always has at least one need (its most
-    need-like clause), since someone asking for nothing would not have written."""
+    """Each clause's most probable kind. A statement of one clause read as context ("detector
+    dogs") is a need: a bare phrase typed into a search box is what the user wants. A longer
+    statement with no need in it reports none (the engine says so), rather than promote a
+    self-introduction to a need and then to a gap."""
     kinds = [ClauseKind(classes[int(i)]) for i in np.argmax(probabilities, axis=1)]
-    if kinds and ClauseKind.NEED not in kinds and ClauseKind.NEED.value in classes:
-        col = list(classes).index(ClauseKind.NEED.value)
-        kinds[int(np.argmax(probabilities[:, col]))] = ClauseKind.NEED
+    if kinds == [ClauseKind.CONTEXT] and ClauseKind.NEED.value in classes:
+        kinds = [ClauseKind.NEED]
     return kinds
 
 
@@ -282,6 +283,8 @@ def read_statement(
     vectors = np.asarray(vectors_for(texts + [p for ps in parts for p in ps]))[: len(texts)]
     probabilities = model.probabilities(vectors, cues)
     kinds = decide_kinds(probabilities, model.classes)
+    if len(kinds) == 1 and not load_cues().found("greeting", clauses[0].text):
+        kinds = [ClauseKind.NEED]  # a bare phrase in a search box is what the user wants
     read = tuple(
         ReadClause(
             c.text,

@@ -76,11 +76,9 @@ class Settings:
         default_factory=lambda: _fitted_weights("english_weights", FusionWeights())
     )
     """Weights for English text, and below for text in other languages (blended by each text's
-    English share). Chosen by 5-fold cross-validation on the dev set (scripts/tune.py): the
-    mean of the five folds' choices, which is steadier than any one fold's. For other languages
-    the folds chose bm25 0.5 / minilm 0.25 / use 0.25 once field terms are translated; the
-    multilingual encoder keeps 0.45 here because the lexicon was written with the dev queries
-    in view and the hidden ones will use terms it lacks (dev cost: 0.01 nDCG@10 non-English)."""
+    English share). The defaults come from data/ranking.json, chosen by scripts/tune_engine.py
+    (the whole search over a grid, nested 5-fold cross-validation over the dev queries and the
+    training statements); the values written here stand only when that file is absent."""
     foreign_weights: FusionWeights = field(
         default_factory=lambda: _fitted_weights(
             "foreign_weights", FusionWeights(bm25=0.35, minilm=0.2, use=0.45, e5=0.0)
@@ -114,8 +112,9 @@ class Settings:
     """Per-need relevance is raised to this power before xQuAD: only an initiative near the top
     for a need counts as serving it."""
     need_top: int = 3
-    """An initiative serves a need when it is among that need's best `need_top`, scores at least
-    `need_relative` of that need's best, and clears the gap threshold itself."""
+    """A served need lists the initiatives among its best `need_top` that score at least
+    `need_relative` of its best (display choices, not fitted; whether the need is served at all
+    is the gap model's decision)."""
     need_relative: float = 0.5
     prf_weight: float = float(_FITTED.get("prf_weight", 0.0))
     """Dense pseudo-relevance feedback: how far each query vector moves towards the mean of its
@@ -123,10 +122,12 @@ class Settings:
     prf_depth: int = 3
     whole_from_needs: bool = False
     """For a statement with several parts, compute xQuAD's "whole statement" relevance on its
-    need clauses joined instead of the full text. Off: on the dev set the full text ranks better
-    (nDCG@10 0.738 against 0.718; the per-clause relevance already weighs each clause by how
-    likely it is a need, so context has little say there)."""
+    need clauses joined instead of the full text. Off: the full text ranks better on both sets
+    (nDCG@10, 2026-11-29: dev 0.746 against 0.745, training statements 0.622 against 0.582);
+    each part's own relevance is weighed by how likely it is a need."""
     whole_query_joiner: str = ". "
+    """How need clauses are joined when `whole_from_needs` is on."""
+
     def scoring_hash(self) -> str:
         """A short hash of the settings the gap model's features depend on: a calibration fitted
         under other values is refused (calibration.py)."""
