@@ -18,15 +18,14 @@ by `scripts/check_terms.py`:
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from matcher.errors import MatcherError
 from matcher.gazetteer import fold
+from matcher.tables import read_table
 
 _BEFORE = r"(?<![\w/&-])"
 _AFTER = r"(?![\w/&-])"
@@ -109,15 +108,7 @@ def glossary_from(data: object, path: str = "data/glossary.json") -> Glossary:
 
 def load_glossary(path: Path | None = None) -> Glossary:
     """Read a glossary file (by default the packaged `data/glossary.json`)."""
-    name = str(path) if path is not None else "data/glossary.json"
-    try:
-        if path is None:
-            raw = resources.files("matcher").joinpath("data/glossary.json").read_text("utf-8")
-        else:
-            raw = path.read_text(encoding="utf-8")
-        data = json.loads(raw)
-    except (OSError, ValueError) as exc:
-        raise MatcherError(f"the term table {name} is unreadable ({exc}); reinstall") from exc
+    data, name = read_table("glossary.json", path)
     return glossary_from(data, name)
 
 
@@ -239,15 +230,7 @@ def everyday_terms_from(data: object, path: str = "data/everyday.json") -> Every
 
 def load_everyday_terms(path: Path | None = None) -> EverydayTerms:
     """Read an everyday-words file (by default the packaged `data/everyday.json`)."""
-    name = str(path) if path is not None else "data/everyday.json"
-    try:
-        if path is None:
-            raw = resources.files("matcher").joinpath("data/everyday.json").read_text("utf-8")
-        else:
-            raw = path.read_text(encoding="utf-8")
-        data = json.loads(raw)
-    except (OSError, ValueError) as exc:
-        raise MatcherError(f"the term table {name} is unreadable ({exc}); reinstall") from exc
+    data, name = read_table("everyday.json", path)
     return everyday_terms_from(data, name)
 
 

@@ -21,15 +21,14 @@ boundaries, never inside a word:
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from matcher.errors import MatcherError
 from matcher.metadata import fold
+from matcher.tables import read_table
 
 LANGUAGES = ("es", "fr", "pt", "ru", "ar")
 _PLURAL_LANGUAGES = frozenset({"es", "fr", "pt"})
@@ -159,15 +158,7 @@ def lexicon_from(data: object, path: str = "data/lexicon.json") -> Lexicon:
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
     """Read a lexicon file (by default the packaged `data/lexicon.json`)."""
-    name = str(path) if path is not None else "data/lexicon.json"
-    try:
-        if path is None:
-            raw = resources.files("matcher").joinpath("data/lexicon.json").read_text("utf-8")
-        else:
-            raw = path.read_text(encoding="utf-8")
-        data = json.loads(raw)
-    except (OSError, ValueError) as exc:
-        raise MatcherError(f"the term table {name} is unreadable ({exc}); reinstall") from exc
+    data, name = read_table("lexicon.json", path)
     return lexicon_from(data, name)
 
 
