@@ -105,7 +105,7 @@ def test_statement_gives_results_and_a_screenshot(page) -> None:
     search(page, "postal fentanyl trafficking, no forensic lab")
     page.get_by_text("Mail Channel Component").first.wait_for(timeout=120_000)
     body = page.inner_text("body")
-    assert "Needs we read" in body
+    assert "What we read" in body
     assert "forensic lab" in body
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "find-programmes.png"), full_page=False)
