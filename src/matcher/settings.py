@@ -54,7 +54,10 @@ _FITTED = _fitted()
 
 def _fitted_weights(name: str, default: FusionWeights) -> FusionWeights:
     value = _FITTED.get(name)
-    return FusionWeights(**value) if isinstance(value, dict) else default
+    try:
+        return FusionWeights(**value) if isinstance(value, dict) else default
+    except TypeError:  # a weight this version does not know: the defaults stand, and the
+        return default  # calibration check then names the settings mismatch
 
 
 @dataclass(frozen=True)
