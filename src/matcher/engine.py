@@ -49,7 +49,7 @@ from matcher.overlaps import (
 )
 from matcher.projection import Projection, fit_projection
 from matcher.reading import Aspect, Reading, read_statement
-from matcher.results import ClauseRead, ContextRead, Match, NeedCoverage, SearchResult
+from matcher.results import ClauseRead, Match, NeedCoverage, SearchResult
 from matcher.retrieval import (
     blend_weights,
     calibrate,
@@ -407,16 +407,20 @@ class Matcher:
             whole, by_text = scored[0], dict(zip(texts, scored[1:], strict=True))
         per_aspect = [by_text[a.text] for a in aspects]
         relevance = np.vstack([s.final for s in per_aspect])
+        # the gap model's features, once per text (a need is usually also a part)
+        features = {t: self.need_features(by_text[t]) for t in texts}
         coverage = (
             self._coverage(
                 [Need(t, t) for t in need_texts],
                 [by_text[t] for t in need_texts],
                 np.vstack([by_text[t].final for t in need_texts]),
                 allowed,
+                [features[t] for t in need_texts],
             )
             if need_texts
             else []
         )
+        need_weight = np.array([a.p_need for a in aspects])
         if len(aspects) == 1:
             rows = top_k(whole.final, k, allowed)
             score_of = whole.final
@@ -429,8 +433,8 @@ class Matcher:
             model = self.calibration.gap_model
             votes = np.array(
                 [
-                    a.p_need * max(1.0 - model.probability(self.need_features(s)[0]), 0.05)
-                    for a, s in zip(aspects, per_aspect, strict=True)
+                    a.p_need * max(1.0 - model.probability(features[a.text][0]), 0.05)
+                    for a in aspects
                 ]
             )
             sharp = relevance[:, columns] ** self.settings.need_sharpness
@@ -440,8 +444,7 @@ class Matcher:
             rows = [int(columns[i]) for i in picked]
             # what a result is shown for: its best part, each part counted as far as it is a
             # need (a self-introduction naming "canine units" does not make 1209 a top match)
-            weight = np.array([a.p_need for a in aspects])[:, None]
-            score_of = (relevance * weight).max(axis=0)
+            score_of = (relevance * need_weight[:, None]).max(axis=0)
         rows = [r for r in rows if score_of[r] >= min_score]
         served = {
             r: tuple(
@@ -452,19 +455,17 @@ class Matcher:
             for r in rows
         }
         matches = []
-        need_weight = np.array([a.p_need for a in aspects])
         for r in rows:
             best = int(np.argmax(relevance[:, r] * need_weight))
             basis = per_aspect[best] if len(aspects) > 1 else whole
             matches.append(self._match(r, basis, served[r], score=float(score_of[r])))
-        context = reading.context
         return SearchResult(
             text,
             tuple(matches),
             tuple(coverage),
             whole.query_regions,
             notices,
-            ContextRead(context.places, context.actors, context.existing),
+            reading.context,
             tuple(ClauseRead(c.text, c.kind.value, c.probability) for c in reading.clauses),
         )
 
@@ -512,15 +513,17 @@ class Matcher:
         per_need: list[Scored],
         relevance: np.ndarray,
         allowed: np.ndarray | None,
+        features: list[tuple[np.ndarray, np.ndarray]],
     ) -> list[NeedCoverage]:
-        """Each need's status (served, gap, other-region-only) from the calibrated gap model,
-        and its best programmes."""
+        """Each need's status (served, gap, other-region-only) from the calibrated gap model
+        over its `features` (need_features), and its best programmes."""
         model = self.calibration.gap_model
         out = []
-        for i, (need, s) in enumerate(zip(needs, per_need, strict=True)):
+        for i, (need, s, (writer, anywhere)) in enumerate(
+            zip(needs, per_need, features, strict=True)
+        ):
             # whether the catalogue serves a need does not depend on the user's filters; the
             # programmes listed for it do
-            writer, anywhere = self.need_features(s)
             p_gap = model.probability(writer)
             status = decide_status(p_gap, model.probability(anywhere), model.threshold)
             conf = s.confidence * s.factors

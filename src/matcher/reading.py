@@ -23,8 +23,9 @@ import numpy as np
 
 from matcher.clauses import Clause, split_clauses
 from matcher.cues import CueTable, load_actors, load_cues
-from matcher.metadata import read_places
+from matcher.metadata import Place, read_places
 from matcher.needs import as_need, split_needs
+from matcher.results import ContextRead
 
 
 class ClauseKind(StrEnum):
@@ -71,29 +72,13 @@ class ReadClause:
 
 
 @dataclass(frozen=True)
-class Context:
-    """What a statement says about its writer, read from its context clauses."""
-
-    places: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
-    existing: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, list[str]]:
-        return {
-            "places": list(self.places),
-            "actors": list(self.actors),
-            "existing": list(self.existing),
-        }
-
-
-@dataclass(frozen=True)
 class Reading:
     """A statement read: its clauses, the needs among them, and the context."""
 
     statement: str
     clauses: tuple[ReadClause, ...]
     needs: tuple[str, ...]
-    context: Context = field(default_factory=Context)
+    context: ContextRead = field(default_factory=ContextRead)
     regions: tuple[str, ...] = ()
     need_clauses: tuple[int, ...] = ()
     """For each need, the index of the clause it was read from."""
@@ -230,8 +215,11 @@ def decide_kinds(probabilities: np.ndarray, classes: Sequence[str]) -> list[Clau
     return kinds
 
 
-def read_context(statement: str, clauses: Sequence[ReadClause]) -> Context:
-    """Places named anywhere in the statement; actors and what exists from its context."""
+def read_context(
+    statement: str, clauses: Sequence[ReadClause], places: Sequence[Place] | None = None
+) -> ContextRead:
+    """Places named anywhere in the statement (`places`, when already read); actors and what
+    exists from its context."""
     context_text = [c.text for c in clauses if c.kind is not ClauseKind.NEED]
     actors_table = load_actors()
     cues = load_cues()
@@ -246,17 +234,18 @@ def read_context(statement: str, clauses: Sequence[ReadClause]) -> Context:
         for actor in actors_table.entries
         if any(actors_table.found(actor, t) for t in introductions)
     ]
-    return Context(
-        places=tuple(p.name for p in read_places(statement)),
+    if places is None:
+        places = read_places(statement)
+    return ContextRead(
+        places=tuple(p.name for p in places),
         actors=tuple(actors),
         existing=existing,
     )
 
 
-def writer_regions(statement: str) -> tuple[str, ...]:
+def writer_regions(places: Sequence[Place]) -> tuple[str, ...]:
     """The region the writer is in: that of the first place the statement names (a writer
     introduces their own country first; "yaba from Myanmar" later is where drugs come from)."""
-    places = read_places(statement)
     return (places[0].region,) if places and places[0].region else ()
 
 
@@ -320,13 +309,14 @@ def read_statement(
                 continue
             seen.add(part.lower())
             aspects.append(Aspect(part, float(probabilities[index, need_col]), index, is_need))
-    context = read_context(statement, read)
+    places = read_places(statement)
+    context = read_context(statement, read, places)
     return Reading(
         statement,
         read,
         tuple(needs),
         context,
-        writer_regions(statement),
+        writer_regions(places),
         tuple(sources),
         tuple(aspects),
     )
