@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matcher.cues import load_cues
 
@@ -46,33 +47,20 @@ def _words(text: str) -> int:
 
 
 def _cut(
-    spans: list[tuple[int, int]], text: str, pattern: re.Pattern[str]
+    spans: list[tuple[int, int]], text: str, pattern: re.Pattern[str], *, keep: bool = False
 ) -> list[tuple[int, int]]:
-    """Cut each span at the pattern's matches (the matched separator is dropped)."""
+    """Cut each span at the pattern's matches. The matched separator is dropped, or with
+    `keep` its first group stays as a span of its own (a bracketed aside)."""
     out: list[tuple[int, int]] = []
     for start, end in spans:
         pos = start
         for m in pattern.finditer(text, start, end):
-            if m.start() > pos:
-                out.append((pos, m.start()))
-            pos = m.end()
-        if pos < end:
-            out.append((pos, end))
-    return out
-
-
-def _cut_keep(
-    spans: list[tuple[int, int]], text: str, pattern: re.Pattern[str]
-) -> list[tuple[int, int]]:
-    """Cut at the pattern's first group, keeping the group as a span of its own."""
-    out: list[tuple[int, int]] = []
-    for start, end in spans:
-        pos = start
-        for m in pattern.finditer(text, start, end):
-            if m.start(1) > pos:
-                out.append((pos, m.start(1)))
-            out.append((m.start(1), m.end(1)))
-            pos = m.end(1)
+            cut_at = m.start(1) if keep else m.start()
+            if cut_at > pos:
+                out.append((pos, cut_at))
+            if keep:
+                out.append((m.start(1), m.end(1)))
+            pos = m.end(1) if keep else m.end()
         if pos < end:
             out.append((pos, end))
     return out
@@ -93,21 +81,14 @@ def _cut_joins(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]
     return out
 
 
-_JOIN_CACHE: list[re.Pattern[str]] = []
-
-
+@lru_cache(maxsize=1)
 def _join_pattern() -> re.Pattern[str]:
-    if not _JOIN_CACHE:
-        words = sorted(load_cues().words("clause_joins"), key=len, reverse=True)
-        alternatives = "|".join(re.escape(w) for w in words)
-        # ", and we need ..." / ", but ..." / "، ونحتاج" (Arabic joins the conjunction to the word)
-        _JOIN_CACHE.append(
-            re.compile(
-                rf"\s*[,،]\s+(?=(?:{alternatives})\b)|\s*[,،]\s*(?=و\w)",
-                re.IGNORECASE,
-            )
-        )
-    return _JOIN_CACHE[0]
+    words = sorted(load_cues().words("clause_joins"), key=len, reverse=True)
+    alternatives = "|".join(re.escape(w) for w in words)
+    # ", and we need ..." / ", but ..." / "، ونحتاج" (Arabic joins the conjunction to the word)
+    return re.compile(
+        rf"\s*[,،]\s+(?=(?:{alternatives})\b)|\s*[,،]\s*(?=و\w)", re.IGNORECASE
+    )
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -160,7 +141,7 @@ def split_clauses(statement: str) -> list[Clause]:
 def _split_item(statement: str, start: int, end: int) -> list[Clause]:
     spans = [(start, end)]
     spans = _cut(spans, statement, _SENTENCE_END)
-    spans = _cut_keep(spans, statement, _PAREN)
+    spans = _cut(spans, statement, _PAREN, keep=True)
     spans = _split_colons(spans, statement)
     # a dash inside a header ("Cambodia – National Authority ...:") does not cut it
     spans = [
