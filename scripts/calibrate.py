@@ -36,11 +36,13 @@ from sklearn.model_selection import GroupKFold
 from matcher.calibration import (
     GAP_FEATURES,
     Calibration,
+    CalibrationError,
     GapModel,
     decide_status,
     fit_gap_model,
     fit_label_model,
     label_features,
+    load_calibration,
 )
 from matcher.clauses import Clause
 from matcher.engine import Matcher, calibration_key
@@ -72,6 +74,20 @@ class NeedRow:
     text: str
     statement: str
     status: str  # served | gap | other-region-only
+
+
+def report_staleness(current: dict[str, str]) -> None:
+    """Say whether the shipped calibration was fitted on these versions of the data files."""
+    try:
+        fitted_on = load_calibration().provenance.get("data", {})
+    except CalibrationError as exc:
+        print(f"shipped calibration: {exc}")
+        return
+    stale = sorted(n for n, digest in current.items() if fitted_on.get(n) != digest)
+    if stale:
+        print(f"shipped calibration was fitted on other versions of: {', '.join(stale)}")
+    else:
+        print("shipped calibration was fitted on these data files")
 
 
 def sha(path: Path) -> str:
@@ -273,6 +289,7 @@ def main() -> int:
     train = json.loads(train_path.read_text(encoding="utf-8"))
     dev = json.loads(dev_path.read_text(encoding="utf-8"))
     oos = json.loads(oos_path.read_text(encoding="utf-8"))
+    report_staleness({p.name: sha(p) for p in (train_path, dev_path, oos_path)})
 
     # A provisional calibration lets the engine open; its clause model is replaced below.
     base = Matcher.open(calibration=_placeholder(), progress=False)

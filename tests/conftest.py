@@ -19,7 +19,6 @@ from matcher.reading import CUE_FEATURES, ClauseModel
 from matcher.settings import DEFAULT_PAGE, Settings
 
 DATA = Path(__file__).parent / "data"
-EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 
 class HashingEncoder:
