@@ -80,3 +80,18 @@ def test_a_shown_result_is_reused_when_it_holds_the_shortlist(matcher: Matcher) 
     outside = next(i for i in matcher.corpus.ids if i not in shown)
     brief = matcher.brief(STATEMENT, shortlist=[outside], result=result)  # searched again
     assert [i.id for i in brief.items] == [outside]
+
+
+def test_csv_brief_neutralises_formulas_from_the_statement(matcher: Matcher) -> None:
+    statement = "+cmd|' /C calc'!A0 forensic lab; @SUM(1+1) yacht insurance fraud"
+    brief = matcher.brief(statement, k=3, needs=["=HYPERLINK(\"http://x\")", "@SUM(1+1)"])
+    rows = list(csv.DictReader(io.StringIO(render(brief, "csv"))))
+    cells = [value for row in rows for value in row.values() if value]
+    assert cells and not any(value.startswith(("=", "+", "@")) for value in cells)
+
+
+def test_markdown_brief_shows_the_statement_as_text(matcher: Matcher) -> None:
+    brief = matcher.brief("![x](http://host/x.png) **forensic lab**", k=3)
+    text = render(brief, "md")
+    assert "![x](http" not in text and "**forensic" not in text
+    assert r"\!\[x\]" in text

@@ -6,8 +6,6 @@ so the brief groups programmes by organisation. Exports: Markdown, CSV and JSON.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from matcher.exports import csv_text, markdown_text
 from matcher.results import Match, SearchResult
 
 UNNAMED = "Organisation not named on the page"
@@ -128,30 +127,37 @@ def to_markdown(brief: Brief) -> str:
         "",
         "## What the country asked for",
         "",
-        f"> {' '.join(brief.statement.split())}",
+        f"> {markdown_text(brief.statement)}",
         "",
         "## Needs",
         "",
     ]
     for text, covered, ids in brief.needs:
         status = "served by " + ", ".join(ids) if covered and ids else "**gap**"
-        lines.append(f"- {text}: {status}")
+        lines.append(f"- {markdown_text(text)}: {status}")
     if brief.gaps:
         lines += ["", "## Gaps", ""]
-        lines += [f"- No initiative in the catalogue addresses: {gap}" for gap in brief.gaps]
+        lines += [
+            f"- No initiative in the catalogue addresses: {markdown_text(gap)}"
+            for gap in brief.gaps
+        ]
     lines += ["", "## Programmes, by organisation to contact", ""]
     if not brief.items:
         lines.append("No programme selected.")
     for org, items in brief.by_organization().items():
-        lines += [f"### {org}", ""]
+        lines += [f"### {markdown_text(org)}", ""]
         for i in items:
-            needs = "; ".join(i.needs) or "the statement as a whole (no single need)"
-            region = f" Limited to {', '.join(i.regions)}." if i.regions else ""
+            needs = (
+                "; ".join(map(markdown_text, i.needs))
+                or "the statement as a whole (no single need)"
+            )
+            region = f" Limited to {markdown_text(', '.join(i.regions))}." if i.regions else ""
             lines.append(
-                f"- **{i.id}: {i.title}** ({i.match} match; {i.sub_working_group}).{region}"
+                f"- **{markdown_text(i.id)}: {markdown_text(i.title)}** "
+                f"({i.match} match; {markdown_text(i.sub_working_group)}).{region}"
             )
             lines.append(f"  - Serves: {needs}")
-            lines.append(f"  - Why: {i.why}")
+            lines.append(f"  - Why: {markdown_text(i.why)}")
         lines.append("")
     lines += [
         "To register interest, contact the point of contact named in each initiative on the "
@@ -175,27 +181,23 @@ CSV_FIELDS = (
 
 def to_csv(brief: Brief) -> str:
     """One row per programme, grouped by organisation, then one row per gap."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[*CSV_FIELDS, "gap"], lineterminator="\n")
-    writer.writeheader()
-    for org, items in brief.by_organization().items():
-        for i in items:
-            writer.writerow(
-                {
-                    "organization": org,
-                    "id": i.id,
-                    "title": i.title,
-                    "sub_working_group": i.sub_working_group,
-                    "match": i.match,
-                    "needs": "; ".join(i.needs),
-                    "regions": "; ".join(i.regions),
-                    "why": i.why,
-                    "gap": "",
-                }
-            )
-    for gap in brief.gaps:
-        writer.writerow({"gap": gap})
-    return out.getvalue()
+    rows: list[dict[str, object]] = [
+        {
+            "organization": org,
+            "id": i.id,
+            "title": i.title,
+            "sub_working_group": i.sub_working_group,
+            "match": i.match,
+            "needs": "; ".join(i.needs),
+            "regions": "; ".join(i.regions),
+            "why": i.why,
+            "gap": "",
+        }
+        for org, items in brief.by_organization().items()
+        for i in items
+    ]
+    rows += [{"gap": gap} for gap in brief.gaps]
+    return csv_text([*CSV_FIELDS, "gap"], rows)
 
 
 def to_json(brief: Brief) -> str:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 
 from matcher.corpus import Corpus
+from matcher.exports import csv_text, markdown_text
 from matcher.overlaps import DiffSegment, OverlapClass, OverlapCluster, OverlapPair
 
 
@@ -39,8 +38,8 @@ def to_markdown(
     lines.append(", ".join(f"{n} {c.value}" for c, n in counts.items()) + " pairs.")
     lines += ["", "## Clusters", ""]
     for c in clusters:
-        members = "; ".join(f"{i} {corpus.get(i).title[:70]}" for i in c.ids)
-        lines.append(f"- **{c.label}** ({c.cls.value}): {members}")
+        members = "; ".join(f"{i} {markdown_text(corpus.get(i).title[:70])}" for i in c.ids)
+        lines.append(f"- **{markdown_text(c.label)}** ({c.cls.value}): {members}")
     for cls in OverlapClass:
         chosen = [p for p in pairs if p.cls is cls]
         if not chosen:
@@ -60,14 +59,13 @@ def to_markdown(
                 p.reason,
                 p.differs,
             ]
-            lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+            lines.append("| " + " | ".join(markdown_text(c) for c in cells) + " |")
     lines.append("")
     return "\n".join(lines)
 
 
 def to_csv(pairs: Sequence[OverlapPair], corpus: Corpus) -> str:
     """One row per pair."""
-    out = io.StringIO()
     fields = [
         "a",
         "title_a",
@@ -80,21 +78,19 @@ def to_csv(pairs: Sequence[OverlapPair], corpus: Corpus) -> str:
         "reason",
         "differs",
     ]
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    for p in pairs:
-        writer.writerow(
-            {
-                "a": p.a,
-                "title_a": corpus.get(p.a).title,
-                "b": p.b,
-                "title_b": corpus.get(p.b).title,
-                "class": p.cls.value,
-                "score": p.score,
-                "containment": p.containment,
-                "cosine": p.cosine,
-                "reason": p.reason,
-                "differs": p.differs,
-            }
-        )
-    return out.getvalue()
+    rows = (
+        {
+            "a": p.a,
+            "title_a": corpus.get(p.a).title,
+            "b": p.b,
+            "title_b": corpus.get(p.b).title,
+            "class": p.cls.value,
+            "score": p.score,
+            "containment": p.containment,
+            "cosine": p.cosine,
+            "reason": p.reason,
+            "differs": p.differs,
+        }
+        for p in pairs
+    )
+    return csv_text(fields, rows)
