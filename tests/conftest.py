@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import matcher.engine
+import tests.fuzzing  # noqa: F401  (registers the Hypothesis fuzz profile)
 from matcher.calibration import GAP_FEATURES, LABEL_FEATURES, Calibration, GapModel, LabelModel
 from matcher.corpus import Corpus, load_corpus
 from matcher.encoders import Kind, normalize

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher.clauses import Clause, split_clauses
+from tests.fuzzing import examples
 
 
 def texts(statement: str) -> list[str]:
@@ -281,7 +282,8 @@ _PIECES = st.sampled_from(
 _ANY_TEXT = st.one_of(st.text(), st.lists(_PIECES, max_size=40).map("".join))
 
 
-@settings(max_examples=400, deadline=None)
+@pytest.mark.fuzz
+@settings(max_examples=examples(400), deadline=None)
 @given(_ANY_TEXT)
 def test_spans_are_ordered_disjoint_non_empty_slices(statement: str) -> None:
     clauses = split_clauses(statement)
@@ -300,7 +302,8 @@ _WORDS = st.lists(
 ).map(" ".join)
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.fuzz
+@settings(max_examples=examples(200), deadline=None)
 @given(_WORDS)
 def test_plain_words_without_punctuation_are_one_clause(statement: str) -> None:
     assert texts(statement) == [statement]

@@ -26,6 +26,7 @@ from matcher.index import load_index
 from matcher.needs import split_needs
 from matcher.settings import MAX_QUERY_CHARS, Settings
 from tests.conftest import DATA, HashingEncoder, fake_calibration
+from tests.fuzzing import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,7 +65,8 @@ NASTY = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.fuzz
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=NASTY)
 def test_any_text_into_search_needs_and_brief(engine: Matcher, text: str) -> None:
     try:
@@ -81,7 +83,8 @@ def test_any_text_into_search_needs_and_brief(engine: Matcher, text: str) -> Non
     json.loads(render(engine.brief(text, k=3), "json"))
 
 
-@settings(max_examples=100, deadline=None)
+@pytest.mark.fuzz
+@settings(max_examples=examples(100), deadline=None)
 @given(value=st.text(max_size=20))
 def test_any_id_into_similar_and_diff(engine: Matcher, value: str) -> None:
     try:
@@ -91,7 +94,8 @@ def test_any_id_into_similar_and_diff(engine: Matcher, value: str) -> None:
         assert "no initiative with id" in str(exc)
 
 
-@settings(max_examples=50, deadline=None)
+@pytest.mark.fuzz
+@settings(max_examples=examples(50), deadline=None)
 @given(cls=st.one_of(st.none(), st.text(max_size=12)), score=st.floats(allow_nan=True))
 def test_any_overlap_filters(engine: Matcher, cls, score: float) -> None:
     try:
@@ -103,8 +107,11 @@ def test_any_overlap_filters(engine: Matcher, cls, score: float) -> None:
     assert all(cls is None or c.cls == cls for c in clusters)
 
 
+@pytest.mark.fuzz
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(text=NASTY, k=st.integers(min_value=-5, max_value=500))
 def test_cli_never_shows_a_traceback(

@@ -25,6 +25,7 @@ from matcher.reading import (
     read_statement,
 )
 from tests.conftest import HashingEncoder, fake_calibration
+from tests.fuzzing import examples
 
 Reader = Callable[[str], Reading]
 
@@ -236,7 +237,8 @@ _ROWS = st.lists(
 ).map(np.array)
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.fuzz
+@settings(max_examples=examples(200), deadline=None)
 @given(_ROWS)
 def test_only_a_lone_context_clause_is_overruled(p: np.ndarray) -> None:
     kinds = decide_kinds(p, _CLASSES)
