@@ -343,3 +343,13 @@ def test_show_and_search_escape_control_characters(
     assert main(["show", "1209", "--json"]) == 0
     data = capsys.readouterr().out
     assert "\x9b" not in data and json.loads(data)["text"].endswith(" \x9b31m")
+
+
+def test_a_statement_with_a_leading_dash_and_a_line_break_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Found by the fuzz profile: argparse quoted the argument, line break and all.
+    assert main(["search", "-\nforensic lab", "--json"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "goes after `--`" in err

@@ -45,7 +45,10 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line with exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise InputError(f"{message} (see `{self.prog} --help`)")
+        hint = ""
+        if message.startswith("unrecognized arguments: -"):
+            hint = "; a statement that starts with '-' goes after `--`"
+        raise InputError(f"{message}{hint} (see `{self.prog} --help`)")
 
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -55,6 +58,11 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def _escape(text: str) -> str:
     """Control characters shown as `\\x1b` rather than sent to the terminal."""
     return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _error_line(text: str) -> str:
+    """An error message as one terminal line: controls escaped, line breaks shown as `\\n`."""
+    return _escape(text.replace("\r", "\\r").replace("\n", "\\n"))
 
 
 def _echo(text: str = "") -> None:
@@ -306,7 +314,9 @@ def _search_batch(args: argparse.Namespace) -> int:
         except InputError as exc:  # one unusable query does not cost the others their answers
             failed += 1
             line.update(results=[], needs=[], context=None, error=str(exc))
-            print(f"error: query {_escape(str(q.qid))}: {_escape(str(exc))}", file=sys.stderr)
+            print(
+                f"error: query {_error_line(str(q.qid))}: {_error_line(str(exc))}", file=sys.stderr
+            )
         else:
             line.update(
                 results=[{"id": m.id, "score": m.score} for m in result.results],
@@ -551,7 +561,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return int(args.func(args))
     except MatcherError as exc:
-        print(f"error: {_escape(str(exc))}", file=sys.stderr)
+        print(f"error: {_error_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -561,5 +571,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # one the commands did not foresee: still one line, never a traceback
         where = f"{exc.filename}: " if exc.filename else ""
         error = StorageError.from_os_error(exc, f"{where}operation failed", "another location")
-        print(f"error: {_escape(str(error))}", file=sys.stderr)
+        print(f"error: {_error_line(str(error))}", file=sys.stderr)
         return error.exit_code
