@@ -190,6 +190,20 @@ def test_binary_brief_to_a_file(env: Path, capsys, fmt: str, magic: bytes) -> No
     assert f"wrote {out}" in capsys.readouterr().err
 
 
+def test_binary_brief_on_a_full_disk_leaves_nothing(
+    env: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(self: Path, data: bytes) -> int:
+        self.touch()
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    out = env / "brief.docx"
+    assert main(["brief", "fentanyl in mail parcels", "--format", "docx", "-o", str(out)]) == 7
+    assert f"cannot write {out}: No space left on device" in _one_line_error(capsys)
+    assert not [p.name for p in env.iterdir() if "brief" in p.name]
+
+
 def test_markdown_brief_in_the_language_asked(env: Path, capsys) -> None:
     assert main(["brief", "fentanyl in mail parcels", "--k", "1", "--lang", "fr"]) == 0
     assert capsys.readouterr().out.startswith("# Note de pays")

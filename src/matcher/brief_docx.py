@@ -18,21 +18,10 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from matcher.brief_layout import (
-    Block,
-    Bullets,
-    Document,
-    Fields,
-    Heading,
-    PageBreak,
-    Paragraph,
-    Style,
-    Table,
-    reads_right_to_left,
-)
+from matcher import brief_layout as layout
 
 
-def to_docx(document: Document) -> bytes:
+def to_docx(document: layout.Document) -> bytes:
     """The document as the bytes of a .docx file."""
     docx = new_document()
     docx.core_properties.title = document.title
@@ -47,19 +36,19 @@ def to_docx(document: Document) -> bytes:
     return out.getvalue()
 
 
-def _add(docx: DocxDocument, block: Block) -> None:
-    if isinstance(block, Heading):
+def _add(docx: DocxDocument, block: layout.Block) -> None:
+    if isinstance(block, layout.Heading):
         docx.add_heading(block.text, block.level - 1)
-    elif isinstance(block, Paragraph):
-        if block.style is Style.QUOTE:
+    elif isinstance(block, layout.Paragraph):
+        if block.style is layout.Style.QUOTE:
             docx.add_paragraph(block.text, style="Quote")
         else:
             run = docx.add_paragraph().add_run(block.text)
-            run.italic = block.style is Style.NOTE
-    elif isinstance(block, Bullets):
+            run.italic = block.style is layout.Style.NOTE
+    elif isinstance(block, layout.Bullets):
         for item in block.items:
             docx.add_paragraph(item, style="List Bullet")
-    elif isinstance(block, Fields):
+    elif isinstance(block, layout.Fields):
         table = docx.add_table(rows=0, cols=2)
         table.style = "Table Grid"
         for label, values in block.rows:
@@ -69,14 +58,14 @@ def _add(docx: DocxDocument, block: Block) -> None:
             for value in values[1:]:
                 cells[1].add_paragraph(value)
         docx.add_paragraph()
-    elif isinstance(block, Table):
+    elif isinstance(block, layout.Table):
         _table(docx, block)
     else:
-        assert isinstance(block, PageBreak)
+        assert isinstance(block, layout.PageBreak)
         docx.add_page_break()
 
 
-def _table(docx: DocxDocument, block: Table) -> DocxTable:
+def _table(docx: DocxDocument, block: layout.Table) -> DocxTable:
     table = docx.add_table(rows=1, cols=len(block.header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, block.header, strict=True):
@@ -122,7 +111,7 @@ def _mark(parent: BaseOxmlElement, tag: str, successors: tuple[str, ...]) -> Non
 def _right_to_left(docx: DocxDocument) -> None:
     """Word's right-to-left marks: paragraph `w:bidi`, run `w:rtl`, table `w:bidiVisual`."""
     for paragraph in _paragraphs(docx):
-        if paragraph.text.strip() and not reads_right_to_left(paragraph.text):
+        if paragraph.text.strip() and not layout.reads_right_to_left(paragraph.text):
             continue  # a quoted English title or passage stays left to right
         _mark(paragraph._p.get_or_add_pPr(), "w:bidi", _AFTER_BIDI)
         for run in paragraph.runs:

@@ -144,7 +144,8 @@ def _source_line(brief: Brief, _: Translate) -> str:
         count=version.initiatives,
     )
     if version.index_created:
-        line += " " + _("Index built {built}.", built=version.index_created)
+        # The day alone: a time stamp's "T" and "+00:00" scramble inside right-to-left text.
+        line += " " + _("Index built {built}.", built=version.index_created[:10])
     return line
 
 

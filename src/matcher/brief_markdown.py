@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from matcher.brief_layout import (
-    Block,
-    Bullets,
-    Document,
-    Fields,
-    Heading,
-    PageBreak,
-    Paragraph,
-    Style,
-    Table,
-)
+from matcher import brief_layout as layout
 from matcher.exports import markdown_text
 
 
-def to_markdown(document: Document) -> str:
+def to_markdown(document: layout.Document) -> str:
     """The document as Markdown (its direction is left to the reader's viewer)."""
     lines = [f"# {markdown_text(document.title)}", ""]
     for block in document.blocks:
@@ -24,17 +14,17 @@ def to_markdown(document: Document) -> str:
     return "\n".join(lines)
 
 
-def _block(block: Block) -> list[str]:
-    if isinstance(block, Heading):
+def _block(block: layout.Block) -> list[str]:
+    if isinstance(block, layout.Heading):
         return ["#" * block.level + " " + markdown_text(block.text), ""]
-    if isinstance(block, Paragraph):
+    if isinstance(block, layout.Paragraph):
         text = markdown_text(block.text)
-        if block.style is Style.QUOTE:
+        if block.style is layout.Style.QUOTE:
             return [f"> {text}", ""]
-        return [f"*{text}*" if block.style is Style.NOTE else text, ""]
-    if isinstance(block, Bullets):
+        return [f"*{text}*" if block.style is layout.Style.NOTE else text, ""]
+    if isinstance(block, layout.Bullets):
         return [f"- {markdown_text(item)}" for item in block.items] + [""]
-    if isinstance(block, Fields):
+    if isinstance(block, layout.Fields):
         lines = []
         for label, values in block.rows:
             head = f"- **{markdown_text(label)}:**"
@@ -43,14 +33,14 @@ def _block(block: Block) -> list[str]:
             else:
                 lines += [head, *(f"  - {markdown_text(v)}" for v in values)]
         return [*lines, ""]
-    if isinstance(block, Table):
+    if isinstance(block, layout.Table):
         return [
             _row(block.header),
             "|" + " --- |" * len(block.header),
             *(_row(row) for row in block.rows),
             "",
         ]
-    assert isinstance(block, PageBreak)
+    assert isinstance(block, layout.PageBreak)
     return []
 
 

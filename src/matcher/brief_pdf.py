@@ -12,18 +12,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from matcher.brief_layout import (
-    Block,
-    Bullets,
-    Document,
-    Fields,
-    Heading,
-    PageBreak,
-    Paragraph,
-    Style,
-    Table,
-    reads_right_to_left,
-)
+from matcher import brief_layout as layout
 from matcher.errors import MatcherError
 
 CSS = """
@@ -49,13 +38,13 @@ ul { margin: 0 0 6pt; padding-inline-start: 14pt; }
 """
 
 
-def to_html(document: Document) -> str:
+def to_html(document: layout.Document) -> str:
     """The document as one self-contained HTML page (what `to_pdf` typesets)."""
     text = _ltr_inside_rtl if document.rtl else escape
     body: list[str] = [f"<h1>{text(document.title)}</h1>"]
     pending_break = False
     for block in document.blocks:
-        if isinstance(block, PageBreak):
+        if isinstance(block, layout.PageBreak):
             pending_break = True
             continue
         body.append(_block(block, "break" if pending_break else "", text))
@@ -71,7 +60,7 @@ def to_html(document: Document) -> str:
 def _ltr_inside_rtl(value: str) -> str:
     """Escaped text; without right-to-left letters (an English title, an id list) it keeps its
     left-to-right order on the right-to-left page, instead of "2103: Title" reading ":2103"."""
-    if reads_right_to_left(value):
+    if layout.reads_right_to_left(value):
         return escape(value)
     return f'<span dir="ltr">{escape(value)}</span>'
 
@@ -81,18 +70,18 @@ def _classes(*names: str) -> str:
     return f' class="{shown}"' if shown else ""
 
 
-def _block(block: Block, brk: str, text: Callable[[str], str]) -> str:
-    if isinstance(block, Heading):
+def _block(block: layout.Block, brk: str, text: Callable[[str], str]) -> str:
+    if isinstance(block, layout.Heading):
         return f"<h{block.level}{_classes(brk)}>{text(block.text)}</h{block.level}>"
-    if isinstance(block, Paragraph):
-        if block.style is Style.QUOTE:
+    if isinstance(block, layout.Paragraph):
+        if block.style is layout.Style.QUOTE:
             return f"<blockquote{_classes(brk)}>{text(block.text)}</blockquote>"
-        note = "note" if block.style is Style.NOTE else ""
+        note = "note" if block.style is layout.Style.NOTE else ""
         return f"<p{_classes(note, brk)}>{text(block.text)}</p>"
-    if isinstance(block, Bullets):
+    if isinstance(block, layout.Bullets):
         items = "".join(f"<li>{text(item)}</li>" for item in block.items)
         return f"<ul{_classes(brk)}>{items}</ul>"
-    if isinstance(block, Fields):
+    if isinstance(block, layout.Fields):
         rows = "".join(
             f'<tr><td class="label">{text(label)}</td><td>'
             + "".join(f"<p>{text(v)}</p>" for v in values)
@@ -100,7 +89,7 @@ def _block(block: Block, brk: str, text: Callable[[str], str]) -> str:
             for label, values in block.rows
         )
         return f"<table{_classes('fields', brk)}>{rows}</table>"
-    assert isinstance(block, Table)
+    assert isinstance(block, layout.Table)
     head = "".join(f"<th>{text(h)}</th>" for h in block.header)
     rows = "".join(
         "<tr>" + "".join(f"<td>{text(c)}</td>" for c in row) + "</tr>" for row in block.rows
@@ -124,7 +113,7 @@ def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, Any]:
     raise ValueError(f"the brief fetches nothing ({url[:40]})")
 
 
-def to_pdf(document: Document) -> bytes:
+def to_pdf(document: layout.Document) -> bytes:
     """The document as the bytes of a PDF file (A4, page numbers at the foot)."""
     weasyprint = _weasyprint()
     html = weasyprint.HTML(string=to_html(document), url_fetcher=_no_fetch)

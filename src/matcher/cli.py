@@ -20,6 +20,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from matcher.brief import BriefFormat
 from matcher.corpus import (
     Corpus,
     load_corpus,
@@ -31,6 +32,7 @@ from matcher.corpus import (
     write_text_atomic,
 )
 from matcher.errors import InputError, MatcherError, StorageError
+from matcher.i18n import LANGUAGES
 from matcher.locking import exclusive_lock
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, DEFAULT_PAGE
 
@@ -534,13 +536,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text", nargs="*", help="the needs statement")
     p.add_argument(
         "--format",
-        choices=["md", "csv", "json", "docx", "pdf"],
+        choices=[f.value for f in BriefFormat],
         default="md",
         help="md (default), csv or json as text; docx or pdf as a file (with -o)",
     )
     p.add_argument(
         "--lang",
-        choices=["en", "es", "fr", "pt", "ru", "ar"],
+        choices=LANGUAGES,
         help="the brief's language (default: the statement's); CSV and JSON keys stay English",
     )
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
