@@ -15,6 +15,7 @@ from docx.document import Document as DocxDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Mm
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -26,6 +27,9 @@ def to_docx(document: layout.Document) -> bytes:
     docx = new_document()
     docx.core_properties.title = document.title
     docx.core_properties.language = document.lang
+    for section in docx.sections:  # A4, as the PDF: python-docx's template is US Letter
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(18)
     docx.add_heading(document.title, 0)
     for block in document.blocks:
         _add(docx, block)
