@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,12 @@ def test_what_joining_requires_is_quoted_where_the_page_says_so(
     assert "- **Requisitos para participar:**\n  - five years of clinical practice" in text
     assert "- **Possíveis parceiros:** Member States and research institutes" in text
     assert text.count("Requisitos para participar") == 1  # not for the page that says nothing
+
+
+def test_every_format_takes_text_no_file_can_hold(matcher: Matcher) -> None:
+    brief = replace(
+        matcher.brief(STATEMENT, k=2), statement="fentanyl \x00 \ud800", gaps=("lab\x0b",)
+    )
+    for fmt in BriefFormat:
+        assert render_bytes(brief, fmt, "ar")
+    assert json.loads(render_bytes(brief, "json"))["statement"] == "fentanyl \x00 ?"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,23 @@ def test_right_to_left_text_is_told_apart() -> None:
     assert reads_right_to_left("موجز البلد")
     assert not reads_right_to_left("1204: Mail Channel Component")
     assert not reads_right_to_left("Справка")
+
+
+def test_control_characters_and_lone_surrogates_never_reach_a_document() -> None:
+    brief = replace(
+        three_need_brief("fentanyl \x00 in \x1b[2J parcels \ud800"),
+        gaps=("yacht\x0c insurance",),
+    )
+    doc = lay_out(brief, "en")
+    texts = [doc.title]
+    for block in doc.blocks:
+        if isinstance(block, Heading | Paragraph):
+            texts.append(block.text)
+        elif isinstance(block, Bullets):
+            texts += block.items
+        elif isinstance(block, Fields):
+            texts += [v for _, values in block.rows for v in values]
+        elif isinstance(block, Table):
+            texts += [c for row in block.rows for c in row]
+    assert "fentanyl   in  [2J parcels  " in texts and "yacht  insurance" in texts
+    assert all(ch.isprintable() for text in texts for ch in text)

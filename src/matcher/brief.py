@@ -290,7 +290,8 @@ def render_bytes(brief: Brief, fmt: BriefFormat | str, lang: str | None = None) 
     """
     fmt = brief_format(fmt)
     if not FORMATS[fmt].binary:
-        return render(brief, fmt, lang).encode("utf-8")
+        # "replace": a lone surrogate in a hand-made Brief becomes "?" instead of an error.
+        return render(brief, fmt, lang).encode("utf-8", errors="replace")
     from matcher.brief_layout import lay_out
 
     document = lay_out(brief, brief.language(lang))

@@ -12,7 +12,7 @@ then the programmes, grouped by the organisation to contact.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from matcher.brief import UNNAMED, Brief, BriefItem
@@ -130,7 +130,27 @@ def lay_out(brief: Brief, lang: str = "en") -> Document:
             Style.NOTE,
         ),
     ]
-    return Document(_("Country brief: Global Coalition initiatives"), lang, tuple(blocks))
+    title = _("Country brief: Global Coalition initiatives")
+    return Document(title, lang, tuple(_printable(block) for block in blocks))
+
+
+def _text(value: str) -> str:
+    """Text every format can hold: XML (DOCX, the PDF's HTML) refuses control characters and
+    UTF-8 refuses lone surrogates; the engine cleans what it reads, a hand-made Brief may not."""
+    return "".join(ch if ch.isprintable() else " " for ch in value)
+
+
+def _printable(block: Block) -> Block:
+    if isinstance(block, Heading | Paragraph):
+        return replace(block, text=_text(block.text))
+    if isinstance(block, Bullets):
+        return Bullets(tuple(map(_text, block.items)))
+    if isinstance(block, Fields):
+        return Fields(tuple((_text(k), tuple(map(_text, v))) for k, v in block.rows))
+    if isinstance(block, Table):
+        rows = tuple(tuple(map(_text, row)) for row in block.rows)
+        return Table(tuple(map(_text, block.header)), rows)
+    return block
 
 
 def _source_line(brief: Brief, _: Translate) -> str:
