@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.downloads import brief_downloads
 from app_pages.shared import MATCH_COLOURS, escape_md, highlight, load, run
 from app_pages.what_we_read import chosen_needs, remember_read, show_reading
-from matcher.brief import render
 from matcher.engine import Filters
 
 EXAMPLES = {
@@ -133,21 +133,4 @@ brief = run(
     )
 )
 if brief is not None:
-    c1, c2, c3 = st.columns(3)
-    c1.download_button(
-        "Brief (Markdown)",
-        render(brief, "md"),
-        "country-brief.md",
-        "text/markdown",
-        width="stretch",
-    )
-    c2.download_button(
-        "Brief (CSV)", render(brief, "csv"), "country-brief.csv", "text/csv", width="stretch"
-    )
-    c3.download_button(
-        "Brief (JSON)",
-        render(brief, "json"),
-        "country-brief.json",
-        "application/json",
-        width="stretch",
-    )
+    brief_downloads(brief, None)  # None: the statement's language

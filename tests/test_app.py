@@ -36,9 +36,9 @@ def briefs(monkeypatch: pytest.MonkeyPatch) -> list[Brief]:
     """Every brief the page renders for download, newest last."""
     seen: list[Brief] = []
 
-    def spy(brief: Brief, fmt: str) -> str:
+    def spy(brief: Brief, fmt: str, lang: str | None = None) -> str:
         seen.append(brief)
-        return render(brief, fmt)
+        return render(brief, fmt, lang)
 
     monkeypatch.setattr(matcher.brief, "render", spy)
     return seen
@@ -85,6 +85,8 @@ def test_typing_a_statement_shows_needs_cards_and_brief(app: AppTest) -> None:
         "Brief (Markdown)",
         "Brief (CSV)",
         "Brief (JSON)",
+        "Brief (Word)",
+        "Brief (PDF)",
     ]
 
 

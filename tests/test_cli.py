@@ -121,7 +121,8 @@ def test_search_batch_prints_one_line_per_query(env: Path, capsys) -> None:
         (["search", "--batch", "missing.json"], 2, "no such file"),
         (["overlaps", "--min-score", "3"], 2, "min-score must be between 0 and 1"),
         (["diff", "1101", "0000"], 2, "no initiative with id '0000'"),
-        (["brief", "fentanyl", "--format", "pdf"], 2, "invalid choice"),
+        (["brief", "fentanyl", "--format", "odt"], 2, "invalid choice"),
+        (["brief", "fentanyl", "--lang", "de"], 2, "invalid choice"),
         (["--corpus", "nope.jsonl", "corpus"], 3, "cannot read"),
     ],
 )
@@ -169,6 +170,43 @@ def test_brief_to_file_and_csv(env: Path, capsys) -> None:
     assert main(argv) == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert rows[0]["id"] == "1204"
+
+
+def test_a_binary_brief_is_not_printed_to_a_terminal(
+    env: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    assert main(["brief", "fentanyl in mail parcels", "--format", "pdf"]) == 2
+    assert "binary file: write it with -o FILE" in _one_line_error(capsys)
+    assert not (env / "index").exists()  # refused before the catalogue was even opened
+
+
+@pytest.mark.parametrize(("fmt", "magic"), [("docx", b"PK"), ("pdf", b"%PDF")])
+def test_binary_brief_to_a_file(env: Path, capsys, fmt: str, magic: bytes) -> None:
+    out = env / f"brief.{fmt}"
+    argv = ["brief", "fentanyl in mail parcels", "--format", fmt, "--lang", "ru", "-o", str(out)]
+    assert main(argv) == 0
+    assert out.read_bytes().startswith(magic)
+    assert f"wrote {out}" in capsys.readouterr().err
+
+
+def test_binary_brief_on_a_full_disk_leaves_nothing(
+    env: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(self: Path, data: bytes) -> int:
+        self.touch()
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    out = env / "brief.docx"
+    assert main(["brief", "fentanyl in mail parcels", "--format", "docx", "-o", str(out)]) == 7
+    assert f"cannot write {out}: No space left on device" in _one_line_error(capsys)
+    assert not [p.name for p in env.iterdir() if "brief" in p.name]
+
+
+def test_markdown_brief_in_the_language_asked(env: Path, capsys) -> None:
+    assert main(["brief", "fentanyl in mail parcels", "--k", "1", "--lang", "fr"]) == 0
+    assert capsys.readouterr().out.startswith("# Note de pays")
 
 
 def test_overlaps_json_and_diff(env: Path, capsys) -> None:

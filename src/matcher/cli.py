@@ -20,16 +20,19 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from matcher.brief import BriefFormat
 from matcher.corpus import (
     Corpus,
     load_corpus,
     merge,
     parse_page,
     read_text,
+    write_bytes_atomic,
     write_jsonl,
     write_text_atomic,
 )
 from matcher.errors import InputError, MatcherError, StorageError
+from matcher.i18n import LANGUAGES
 from matcher.locking import exclusive_lock
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, DEFAULT_PAGE
 
@@ -328,7 +331,7 @@ def _search_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from matcher.brief import render
+    from matcher.brief import FORMATS, brief_format, render_bytes
 
     if not args.text:
         raise InputError("give the needs statement as TEXT")
@@ -336,26 +339,55 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
     check_k(args.k)
     clean_query(" ".join(args.text))
+    fmt = brief_format(args.format)
+    if FORMATS[fmt].binary and not args.output and sys.stdout.isatty():
+        raise InputError(
+            f"a {fmt.value} brief is a binary file: write it with -o FILE, "
+            f"e.g. -o brief.{FORMATS[fmt].extension}"
+        )
     shortlist = [s for s in (args.shortlist or "").split(",") if s.strip()]
     brief = _open(args).brief(" ".join(args.text), shortlist=shortlist or None, k=args.k)
-    _write_or_print(render(brief, args.format), args.output)
+    data = render_bytes(brief, fmt, args.lang)
+    if FORMATS[fmt].binary:
+        _write_or_print_bytes(data, args.output, fmt.value)
+    else:
+        _write_or_print(data.decode("utf-8"), args.output)
     return 0
+
+
+def _write_or_print_bytes(data: bytes, output: str | None, extension: str) -> None:
+    if not output:
+        sys.stdout.buffer.write(data)  # a pipe or a redirect: the terminal case was refused
+        return
+    target = _output_target(output, extension)
+    try:
+        write_bytes_atomic(target, data)
+    except OSError as exc:
+        raise StorageError.from_os_error(exc, f"cannot write {target}", "another -o FILE") from exc
+    print(f"wrote {target}", file=sys.stderr)
 
 
 def _write_or_print(text: str, output: str | None) -> None:
     if not output:
         sys.stdout.write(text)
         return
-    target = Path(output)
-    if not target.parent.exists():
-        raise InputError(f"folder {target.parent} does not exist")
-    if target.is_dir():
-        raise InputError(f"{target} is a folder; give a file name, e.g. {target / 'brief.md'}")
+    target = _output_target(output, "md")
     try:
         write_text_atomic(target, text)
     except OSError as exc:
         raise StorageError.from_os_error(exc, f"cannot write {target}", "another -o FILE") from exc
     print(f"wrote {target}", file=sys.stderr)
+
+
+def _output_target(output: str, extension: str) -> Path:
+    target = Path(output)
+    if not target.parent.exists():
+        raise InputError(f"folder {target.parent} does not exist")
+    if target.is_dir():
+        raise InputError(
+            f"{target} is a folder; give a file name, e.g. {target / ('brief.' + extension)}"
+        )
+    return target
 
 
 def cmd_overlaps(args: argparse.Namespace) -> int:
@@ -510,9 +542,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("brief", help="export a country brief (Markdown, CSV or JSON)")
+    p = sub.add_parser("brief", help="export a country brief (Markdown, CSV, JSON, Word or PDF)")
     p.add_argument("text", nargs="*", help="the needs statement")
-    p.add_argument("--format", choices=["md", "csv", "json"], default="md")
+    p.add_argument(
+        "--format",
+        choices=[f.value for f in BriefFormat],
+        default="md",
+        help="md (default), csv or json as text; docx or pdf as a file (with -o)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="the brief's language (default: the statement's); CSV and JSON keys stay English",
+    )
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
     p.add_argument("--shortlist", help="comma-separated initiative ids to include (default: top k)")
     p.add_argument("--k", type=int, default=10)

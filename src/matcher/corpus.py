@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -374,9 +374,18 @@ def write_text_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text through a hidden temporary file renamed into place, so a crash never
     leaves a half-written file where a whole one was. On failure (a full disk, a folder where the
     file should be) the temporary file is removed and the OSError raised."""
+    _write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write bytes (a PDF, a DOCX) the way `write_text_atomic` writes text: whole or not at all."""
+    _write_atomic(path, lambda tmp: tmp.write_bytes(data))
+
+
+def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        write(tmp)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -49,7 +49,7 @@ from matcher.overlaps import (
 )
 from matcher.projection import Projection, fit_projection
 from matcher.reading import Aspect, Reading, read_statement
-from matcher.results import ClauseRead, Match, NeedCoverage, SearchResult
+from matcher.results import CatalogueVersion, ClauseRead, Match, NeedCoverage, SearchResult
 from matcher.retrieval import (
     blend_weights,
     calibrate,
@@ -665,7 +665,21 @@ class Matcher:
             result = self.search(
                 statement, k=min(MAX_K, len(self.corpus)) if ids else k, needs=needs
             )
-        return make_brief(result, ids or None)
+        listed = ids or [m.id for m in result.results]
+        descriptions = {i: self.corpus.get(i).text for i in listed if i in self.corpus}
+        return make_brief(
+            result, ids or None, descriptions=descriptions, catalogue=self.catalogue_version()
+        )
+
+    def catalogue_version(self) -> CatalogueVersion:
+        """The catalogue this Matcher answers from: its hash, size and index build time."""
+        manifest = self.index.manifest
+        return CatalogueVersion(
+            corpus_hash=self.corpus.content_hash,
+            initiatives=len(self.corpus),
+            index_created=str(manifest.get("created_at", "")),
+            package_version=str(manifest.get("package_version", "")),
+        )
 
     # ------------------------------------------------------------------ overlaps
     def overlaps(

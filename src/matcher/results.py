@@ -118,3 +118,17 @@ class SearchResult:
             "clauses": [c.to_dict() for c in self.clauses],
             "notices": list(self.notices),
         }
+
+
+@dataclass(frozen=True)
+class CatalogueVersion:
+    """Which catalogue an answer was read from: what a printed brief cites as its source."""
+
+    corpus_hash: str
+    initiatives: int
+    index_created: str = ""
+    """When the index over this catalogue was built (ISO 8601, UTC)."""
+    package_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
