@@ -343,3 +343,124 @@ def test_show_and_search_escape_control_characters(
     assert main(["show", "1209", "--json"]) == 0
     data = capsys.readouterr().out
     assert "\x9b" not in data and json.loads(data)["text"].endswith(" \x9b31m")
+
+
+# ------------------------------------------------------------------ catalogue changes and limits
+
+
+def _catalogue(tmp_path: Path) -> Path:
+    catalogue = tmp_path / "initiatives.jsonl"
+    catalogue.write_text((DATA / "mini.jsonl").read_text())
+    return catalogue
+
+
+def _records(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def _mini_rows() -> list[dict[str, object]]:
+    return [json.loads(line) for line in (DATA / "mini.jsonl").read_text().splitlines()]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "NaN"])
+def test_search_min_score_must_be_a_finite_number(env: Path, capsys, value: str) -> None:
+    assert main(["search", "fentanyl", f"--min-score={value}"]) == 2
+    assert "must be a finite number" in _one_line_error(capsys)
+
+
+def test_an_import_over_the_catalogue_limit_is_refused_and_every_command_still_works(
+    tmp_path: Path, capsys
+) -> None:
+    """Issue 15: 6 + 4,997 initiatives is over the 5,000 limit; nothing is written."""
+    catalogue = _catalogue(tmp_path)
+    template = _mini_rows()[0]
+    extra = _records(
+        tmp_path / "big.jsonl",
+        [{**template, "id": f"{4000 + n:04d}", "title": f"Programme {n}"} for n in range(4997)],
+    )
+    before = catalogue.read_bytes()
+    assert main(["--corpus", str(catalogue), "corpus", "import", str(extra)]) == 3
+    assert "more than 5,000 initiatives, the catalogue limit" in _one_line_error(capsys)
+    assert catalogue.read_bytes() == before
+    assert not (tmp_path / "initiatives.versions").exists()
+    assert main(["--corpus", str(catalogue), "corpus", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["initiatives"] == 6
+
+
+def test_import_updates_existing_ids_and_reports_what_changed(tmp_path: Path, capsys) -> None:
+    catalogue = _catalogue(tmp_path)
+    rows = _mini_rows()
+    extra = _records(
+        tmp_path / "extra.jsonl",
+        [
+            {**rows[0], "text": rows[0]["text"] + " Ports too."},
+            {**rows[1]},
+            {**rows[2], "id": "4001", "title": "Harbour dogs"},
+        ],
+    )
+    argv = ["--corpus", str(catalogue), "corpus", "import", str(extra)]
+    assert main([*argv, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "~ 1101: Precursor chemical control with industry partners (text changed)" in out
+    assert "{+Ports too.+}" in out and "+ 4001: Harbour dogs" in out
+    assert "dry run: nothing written" in out
+    assert catalogue.read_text() == (DATA / "mini.jsonl").read_text()
+
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "1 added (4001), 1 changed (1101), 0 removed, 5 unchanged" in out
+    assert "catalogue version 2; `matcher corpus revert 1` undoes it" in out
+    assert main(["--corpus", str(catalogue), "show", "1101", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["text"].endswith("Ports too.")
+
+
+def test_remove_history_and_revert(tmp_path: Path, capsys) -> None:
+    catalogue = _catalogue(tmp_path)
+    base = ["--corpus", str(catalogue), "corpus"]
+    assert main([*base, "remove", "1204", "3200"]) == 0
+    assert "2 removed (1204, 3200)" in capsys.readouterr().out
+    assert main([*base, "remove", "9999"]) == 2
+    assert "no initiative with id '9999'" in _one_line_error(capsys)
+    assert main([*base, "history", "--json"]) == 0
+    history = json.loads(capsys.readouterr().out)
+    assert [(v["number"], v["action"], v["current"]) for v in history] == [
+        (1, "found", False),
+        (2, "remove", True),
+    ]
+    assert main([*base, "revert", "1"]) == 0
+    assert "2 added (1204, 3200)" in capsys.readouterr().out
+    assert [i["id"] for i in map(json.loads, catalogue.read_text().splitlines())] == [
+        r["id"] for r in _mini_rows()
+    ]
+    assert main([*base, "changes", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"]["added"] == 2
+    assert main([*base, "history"]) == 0
+    assert "(current)" in capsys.readouterr().out.splitlines()[-1]
+    assert main([*base, "revert", "7"]) == 2
+    assert "no catalogue version 7" in _one_line_error(capsys)
+    assert main([*base, "revert", "one"]) == 2
+    assert "needs one VERSION number" in _one_line_error(capsys)
+
+
+def test_build_says_it_drops_initiatives_not_on_the_page(tmp_path: Path, capsys) -> None:
+    catalogue = _catalogue(tmp_path)
+    page = tmp_path / "page.txt"
+    page.write_text("Sub-Working Group 1.1 - Manufacturing\n1101: Only one\nIts text.\n")
+    assert main(["--corpus", str(catalogue), "corpus", "build", "--page", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "5 removed (1204, 1209, 2103, 3200, 3218)" in out
+    assert "5 initiative(s) not on the page are removed" in out
+    assert "`matcher corpus revert 1` undoes it" in out
+
+
+def test_import_refuses_what_is_not_a_regular_file(tmp_path: Path, capsys) -> None:
+    """A FIFO and /dev/zero are refused too (test_corpus); here, the CLI's line and exit code."""
+    catalogue = _catalogue(tmp_path)
+    null = tmp_path / "null.csv"
+    null.symlink_to("/dev/null")
+    folder = tmp_path / "folder.jsonl"
+    folder.mkdir()
+    for path in (null, folder):
+        assert main(["--corpus", str(catalogue), "corpus", "import", str(path)]) == 3
+        assert f"{path}: not a regular file" in _one_line_error(capsys)
