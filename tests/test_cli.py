@@ -464,3 +464,18 @@ def test_import_refuses_what_is_not_a_regular_file(tmp_path: Path, capsys) -> No
     for path in (null, folder):
         assert main(["--corpus", str(catalogue), "corpus", "import", str(path)]) == 3
         assert f"{path}: not a regular file" in _one_line_error(capsys)
+
+
+def test_build_is_a_way_back_from_a_catalogue_that_no_longer_reads(tmp_path: Path, capsys) -> None:
+    catalogue = tmp_path / "initiatives.jsonl"
+    catalogue.write_bytes(b'{"id": "1101", "title": "caf\xe9"}\n')
+    page = tmp_path / "page.txt"
+    page.write_text("Sub-Working Group 1.1 - Manufacturing\n1101: Only one\nIts text.\n")
+    assert main(["--corpus", str(catalogue), "corpus"]) == 3
+    capsys.readouterr()
+    assert main(["--corpus", str(catalogue), "corpus", "build", "--page", str(page)]) == 0
+    assert "not UTF-8 text" in capsys.readouterr().err
+    assert main(["--corpus", str(catalogue), "corpus", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ids"] == ["1101"]
+    kept = tmp_path / "initiatives.versions" / "0001.jsonl"
+    assert kept.read_bytes() == b'{"id": "1101", "title": "caf\xe9"}\n'

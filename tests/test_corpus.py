@@ -380,3 +380,17 @@ def _raised(fn: object) -> list[BaseException]:
     except BaseException as exc:  # handed to the test thread
         return [exc]
     return []
+
+
+def test_csv_streams_quoted_fields_over_several_lines(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    header = "id,title,sub_working_group,sub_working_group_title,pillar,text\n"
+    path.write_text(
+        header + '4001,Ports,1.2,Trafficking,1,"First line\nsecond line"\n4002,Dogs,1.2,T,1,Body\n'
+    )
+    corpus = load_corpus(path)
+    assert corpus.get("4001").text == "First line\nsecond line"
+    assert corpus.origins["4002"].endswith("x.csv:4")
+    path.write_text(header + "4001,Ports,1.2,Trafficking,1," + "x" * 2000 + "\n")
+    with pytest.raises(CorpusError, match=r"x.csv:2: line is over the 1,000-byte limit"):
+        load_corpus(path, limits=CatalogueLimits(input_line_bytes=1000))

@@ -30,7 +30,7 @@ from matcher.corpus import (
     without,
     write_text_atomic,
 )
-from matcher.errors import InputError, MatcherError, StorageError
+from matcher.errors import CorpusError, InputError, MatcherError, StorageError
 from matcher.locking import exclusive_lock
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, DEFAULT_PAGE
 
@@ -161,7 +161,7 @@ def _change_catalogue(
     target = _corpus_path(args)
     versions = CatalogueVersions(target)
     with _catalogue_lock(target):
-        old = load_corpus(target) if target.exists() else Corpus(())
+        old = _current_catalogue(target, action)
         new: Corpus = make(old)
         if args.dry_run:
             changes = compare(old, new)
@@ -223,6 +223,20 @@ def _change_catalogue(
                 "or `matcher index build`"
             )
     return 0
+
+
+def _current_catalogue(target: Path, action: str) -> Corpus:
+    """The catalogue now; empty when there is none. Build and revert are the ways back from a
+    catalogue that no longer reads: they go ahead, and the unreadable file is kept as a version."""
+    if not target.exists():
+        return Corpus(())
+    try:
+        return load_corpus(target)
+    except CorpusError as exc:
+        if action not in ("build", "revert"):
+            raise
+        print(f"note: {_escape(str(exc))}; it is kept as a version", file=sys.stderr)
+        return Corpus(())
 
 
 def _version_number(items: Sequence[str]) -> int:

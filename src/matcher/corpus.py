@@ -343,7 +343,6 @@ def _records_from_jsonl(
 def _records_from_csv(
     handle: BinaryIO, source: str, limits: CatalogueLimits
 ) -> Iterator[tuple[str, object]]:
-    csv.field_size_limit(limits.input_line_bytes)
     reader = csv.DictReader(line for _, line in read_lines(handle, source, limits))
     try:
         missing = [f for f in SCHEMA_FIELDS if f not in (reader.fieldnames or [])]
@@ -412,13 +411,17 @@ def corpus_to_jsonl(corpus: Corpus) -> str:
     return "".join(json.dumps(i.to_dict(), ensure_ascii=False) + "\n" for i in corpus)
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write UTF-8 text through a hidden temporary file renamed into place, so a crash never
-    leaves a half-written file where a whole one was. On failure (a full disk, a folder where the
-    file should be) the temporary file is removed and the OSError raised."""
+def write_text_atomic(path: Path, text: str | bytes) -> None:
+    """Write UTF-8 text (or bytes, kept as they are) through a hidden temporary file renamed into
+    place, so a crash never leaves a half-written file where a whole one was. On failure (a full
+    disk, a folder where the file should be) the temporary file is removed and the OSError
+    raised."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            tmp.write_bytes(text)
+        else:
+            tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)

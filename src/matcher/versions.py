@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -167,19 +167,8 @@ class Version:
     current: bool = field(default=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "number": self.number,
-            "created_at": self.created_at,
-            "action": self.action,
-            "source": self.source,
-            "initiatives": self.initiatives,
-            "sha256": self.sha256,
-            "added": list(self.added),
-            "changed": list(self.changed),
-            "removed": list(self.removed),
-            "reverts": self.reverts,
-            "current": self.current,
-        }
+        """JSON-ready (tuples become lists when dumped)."""
+        return asdict(self)
 
 
 def _sha256(data: bytes) -> str:
@@ -333,7 +322,7 @@ class CatalogueVersions:
             removed=tuple(c.id for c in changes.of(ChangeKind.REMOVED)) if changes else (),
             reverts=reverts,
         )
-        write_text_atomic(self._file(number, ".jsonl"), data.decode("utf-8"))
+        write_text_atomic(self._file(number, ".jsonl"), data)
         record = {k: v for k, v in version.to_dict().items() if k != "current"}
         write_text_atomic(self._file(number, ".json"), json.dumps(record, indent=1) + "\n")
         return version
