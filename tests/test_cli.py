@@ -479,3 +479,15 @@ def test_build_is_a_way_back_from_a_catalogue_that_no_longer_reads(tmp_path: Pat
     assert json.loads(capsys.readouterr().out)["ids"] == ["1101"]
     kept = tmp_path / "initiatives.versions" / "0001.jsonl"
     assert kept.read_bytes() == b'{"id": "1101", "title": "caf\xe9"}\n'
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["show", "9" * 5000], ["corpus", "remove", "9" * 5000], ["corpus", "x" * 5000]],
+)
+def test_a_five_thousand_character_value_gives_a_short_error(
+    tmp_path: Path, capsys, argv: list[str]
+) -> None:
+    assert main(["--corpus", str(_catalogue(tmp_path)), *argv]) == 2
+    line = _one_line_error(capsys)
+    assert len(line) < 300, line

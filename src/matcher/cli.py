@@ -46,6 +46,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line with exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse quotes the value it refused whole: keep 80 characters of it
+        message = re.sub(r"'([^']{80})[^']+'", r"'\1...'", message)
         raise InputError(f"{message} (see `{self.prog} --help`)")
 
 
