@@ -6,6 +6,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from matcher.corpus import corpus_to_jsonl, load_corpus, merge, parse_page, parse_records
 from matcher.errors import CorpusError, InputError, shown
@@ -394,3 +396,26 @@ def test_csv_streams_quoted_fields_over_several_lines(tmp_path: Path) -> None:
     path.write_text(header + "4001,Ports,1.2,Trafficking,1," + "x" * 2000 + "\n")
     with pytest.raises(CorpusError, match=r"x.csv:2: line is over the 1,000-byte limit"):
         load_corpus(path, limits=CatalogueLimits(input_line_bytes=1000))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    titles=st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=4),
+    text=st.text(min_size=1, max_size=300),
+    pillar=st.one_of(st.integers(-1, 4), st.floats(allow_nan=True), st.text(max_size=3)),
+)
+def test_whatever_an_import_accepts_the_catalogue_reads_back_unchanged(
+    tmp_path: Path, titles: list[str], text: str, pillar: object
+) -> None:
+    limits = CatalogueLimits(record_bytes=600, title_chars=30, record_words=40)
+    rows = [_row(f"40{n:02d}", title=t, text=text, pillar=pillar) for n, t in enumerate(titles)]
+    try:
+        imported = load_corpus(_jsonl(tmp_path, *rows), limits=limits)
+    except CorpusError:
+        return  # refused with a message: nothing would be written
+    written = _jsonl(tmp_path, corpus_to_jsonl(imported), name="initiatives.jsonl")
+    again = load_corpus(written, limits=limits)
+    assert again.initiatives == imported.initiatives
+    assert corpus_to_jsonl(again) == written.read_text(encoding="utf-8")

@@ -84,7 +84,8 @@ def check_size(count: int, size: int, where: str, limits: CatalogueLimits = LIMI
     if count > limits.initiatives:
         raise CorpusError(
             f"{where}: the catalogue would hold more than {limits.initiatives:,} initiatives, "
-            "the catalogue limit; import fewer, or go back with `matcher corpus revert VERSION`"
+            "the catalogue limit; import fewer (a catalogue file over it: `matcher corpus revert "
+            "VERSION` goes back)"
         )
     if size > limits.catalogue_bytes:
         raise CorpusError(
