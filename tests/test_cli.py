@@ -491,3 +491,15 @@ def test_a_five_thousand_character_value_gives_a_short_error(
     assert main(["--corpus", str(_catalogue(tmp_path)), *argv]) == 2
     line = _one_line_error(capsys)
     assert len(line) < 300, line
+
+
+def test_a_line_separator_in_a_text_does_not_break_the_catalogue(tmp_path: Path, capsys) -> None:
+    """json.dumps writes U+2028 raw; str.splitlines() cut the catalogue's line there."""
+    catalogue = _catalogue(tmp_path)
+    extra = _records(
+        tmp_path / "extra.jsonl", [{**_mini_rows()[0], "id": "4001", "text": "a\u2028b"}]
+    )
+    assert main(["--corpus", str(catalogue), "corpus", "import", str(extra)]) == 0
+    capsys.readouterr()
+    assert main(["--corpus", str(catalogue), "show", "4001", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["text"] == "a\u2028b"
