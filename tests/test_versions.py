@@ -149,10 +149,10 @@ def test_version_records_are_plain_json(catalogue: Path, mini_corpus: Corpus) ->
     assert load_corpus(versions.folder / "0002.jsonl").ids == load_corpus(catalogue).ids
 
 
-def _changes_page(catalogue: str) -> None:
+def _changes_page(catalogue: str, lang: str = "en") -> None:
     from app_pages.changes import show_last_changes
 
-    show_last_changes(catalogue)
+    show_last_changes(catalogue, lang=lang)
 
 
 def test_the_app_shows_the_last_change_as_text(catalogue: Path, mini_corpus: Corpus) -> None:
@@ -175,3 +175,13 @@ def test_the_app_shows_the_last_change_as_text(catalogue: Path, mini_corpus: Cor
         "Changed 1101: Precursor chemical control with industry partners"
     ]
     assert any("{+Ports too.+}" in t for t in texts)
+
+    spanish = AppTest.from_function(_changes_page, args=(str(catalogue), "es")).run()
+    assert [h.value for h in spanish.subheader] == ["Cambios de la última importación"]
+    assert "1 añadidas, 1 modificadas, 1 eliminadas, 4 sin cambios" in spanish.text[0].value
+
+
+def test_the_changes_panel_speaks_six_languages() -> None:
+    from matcher.i18n import untranslated
+
+    assert untranslated("catalogue") == []
