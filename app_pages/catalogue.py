@@ -60,3 +60,7 @@ if rows:
     similar = run(lambda: matcher.similar(ini.id, k=5))
     for other, score in similar or []:
         st.markdown(f"- {other.id}: {escape_md(other.title)} (similarity {score:.2f})")
+
+from app_pages.changes import show_last_changes  # noqa: E402 - the last-import panel, appended
+
+show_last_changes(corpus.source)

@@ -391,3 +391,163 @@ def test_a_statement_with_a_leading_dash_and_a_line_break_is_a_one_line_error(
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1
     assert "goes after `--`" in err
+
+
+# ------------------------------------------------------------------ catalogue changes and limits
+
+
+def _catalogue(tmp_path: Path) -> Path:
+    catalogue = tmp_path / "initiatives.jsonl"
+    catalogue.write_text((DATA / "mini.jsonl").read_text())
+    return catalogue
+
+
+def _records(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def _mini_rows() -> list[dict[str, object]]:
+    return [json.loads(line) for line in (DATA / "mini.jsonl").read_text().splitlines()]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "NaN"])
+def test_search_min_score_must_be_a_finite_number(env: Path, capsys, value: str) -> None:
+    assert main(["search", "fentanyl", f"--min-score={value}"]) == 2
+    assert "must be a finite number" in _one_line_error(capsys)
+
+
+def test_an_import_over_the_catalogue_limit_is_refused_and_every_command_still_works(
+    tmp_path: Path, capsys
+) -> None:
+    """Issue 15: 6 + 4,997 initiatives is over the 5,000 limit; nothing is written."""
+    catalogue = _catalogue(tmp_path)
+    template = _mini_rows()[0]
+    extra = _records(
+        tmp_path / "big.jsonl",
+        [{**template, "id": f"{4000 + n:04d}", "title": f"Programme {n}"} for n in range(4997)],
+    )
+    before = catalogue.read_bytes()
+    assert main(["--corpus", str(catalogue), "corpus", "import", str(extra)]) == 3
+    assert "more than 5,000 initiatives, the catalogue limit" in _one_line_error(capsys)
+    assert catalogue.read_bytes() == before
+    assert not (tmp_path / "initiatives.versions").exists()
+    assert main(["--corpus", str(catalogue), "corpus", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["initiatives"] == 6
+
+
+def test_import_updates_existing_ids_and_reports_what_changed(tmp_path: Path, capsys) -> None:
+    catalogue = _catalogue(tmp_path)
+    rows = _mini_rows()
+    extra = _records(
+        tmp_path / "extra.jsonl",
+        [
+            {**rows[0], "text": rows[0]["text"] + " Ports too."},
+            {**rows[1]},
+            {**rows[2], "id": "4001", "title": "Harbour dogs"},
+        ],
+    )
+    argv = ["--corpus", str(catalogue), "corpus", "import", str(extra)]
+    assert main([*argv, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "~ 1101: Precursor chemical control with industry partners (text changed)" in out
+    assert "{+Ports too.+}" in out and "+ 4001: Harbour dogs" in out
+    assert "dry run: nothing written" in out
+    assert catalogue.read_text() == (DATA / "mini.jsonl").read_text()
+
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "1 added (4001), 1 changed (1101), 0 removed, 5 unchanged" in out
+    assert "catalogue version 2; `matcher corpus revert 1` undoes it" in out
+    assert main(["--corpus", str(catalogue), "show", "1101", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["text"].endswith("Ports too.")
+
+
+def test_remove_history_and_revert(tmp_path: Path, capsys) -> None:
+    catalogue = _catalogue(tmp_path)
+    base = ["--corpus", str(catalogue), "corpus"]
+    assert main([*base, "remove", "1204", "3200"]) == 0
+    assert "2 removed (1204, 3200)" in capsys.readouterr().out
+    assert main([*base, "remove", "9999"]) == 2
+    assert "no initiative with id '9999'" in _one_line_error(capsys)
+    assert main([*base, "history", "--json"]) == 0
+    history = json.loads(capsys.readouterr().out)
+    assert [(v["number"], v["action"], v["current"]) for v in history] == [
+        (1, "found", False),
+        (2, "remove", True),
+    ]
+    assert main([*base, "revert", "1"]) == 0
+    assert "2 added (1204, 3200)" in capsys.readouterr().out
+    assert [i["id"] for i in map(json.loads, catalogue.read_text().splitlines())] == [
+        r["id"] for r in _mini_rows()
+    ]
+    assert main([*base, "changes", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"]["added"] == 2
+    assert main([*base, "history"]) == 0
+    assert "(current)" in capsys.readouterr().out.splitlines()[-1]
+    assert main([*base, "revert", "7"]) == 2
+    assert "no catalogue version 7" in _one_line_error(capsys)
+    assert main([*base, "revert", "one"]) == 2
+    assert "needs one VERSION number" in _one_line_error(capsys)
+
+
+def test_build_says_it_drops_initiatives_not_on_the_page(tmp_path: Path, capsys) -> None:
+    catalogue = _catalogue(tmp_path)
+    page = tmp_path / "page.txt"
+    page.write_text("Sub-Working Group 1.1 - Manufacturing\n1101: Only one\nIts text.\n")
+    assert main(["--corpus", str(catalogue), "corpus", "build", "--page", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "5 removed (1204, 1209, 2103, 3200, 3218)" in out
+    assert "5 initiative(s) not on the page are removed" in out
+    assert "`matcher corpus revert 1` undoes it" in out
+
+
+def test_import_refuses_what_is_not_a_regular_file(tmp_path: Path, capsys) -> None:
+    """A FIFO and /dev/zero are refused too (test_corpus); here, the CLI's line and exit code."""
+    catalogue = _catalogue(tmp_path)
+    null = tmp_path / "null.csv"
+    null.symlink_to("/dev/null")
+    folder = tmp_path / "folder.jsonl"
+    folder.mkdir()
+    for path in (null, folder):
+        assert main(["--corpus", str(catalogue), "corpus", "import", str(path)]) == 3
+        assert f"{path}: not a regular file" in _one_line_error(capsys)
+
+
+def test_build_is_a_way_back_from_a_catalogue_that_no_longer_reads(tmp_path: Path, capsys) -> None:
+    catalogue = tmp_path / "initiatives.jsonl"
+    catalogue.write_bytes(b'{"id": "1101", "title": "caf\xe9"}\n')
+    page = tmp_path / "page.txt"
+    page.write_text("Sub-Working Group 1.1 - Manufacturing\n1101: Only one\nIts text.\n")
+    assert main(["--corpus", str(catalogue), "corpus"]) == 3
+    capsys.readouterr()
+    assert main(["--corpus", str(catalogue), "corpus", "build", "--page", str(page)]) == 0
+    assert "not UTF-8 text" in capsys.readouterr().err
+    assert main(["--corpus", str(catalogue), "corpus", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ids"] == ["1101"]
+    kept = tmp_path / "initiatives.versions" / "0001.jsonl"
+    assert kept.read_bytes() == b'{"id": "1101", "title": "caf\xe9"}\n'
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["show", "9" * 5000], ["corpus", "remove", "9" * 5000], ["corpus", "x" * 5000]],
+)
+def test_a_five_thousand_character_value_gives_a_short_error(
+    tmp_path: Path, capsys, argv: list[str]
+) -> None:
+    assert main(["--corpus", str(_catalogue(tmp_path)), *argv]) == 2
+    line = _one_line_error(capsys)
+    assert len(line) < 300, line
+
+
+def test_a_line_separator_in_a_text_does_not_break_the_catalogue(tmp_path: Path, capsys) -> None:
+    """json.dumps writes U+2028 raw; str.splitlines() cut the catalogue's line there."""
+    catalogue = _catalogue(tmp_path)
+    extra = _records(
+        tmp_path / "extra.jsonl", [{**_mini_rows()[0], "id": "4001", "text": "a\u2028b"}]
+    )
+    assert main(["--corpus", str(catalogue), "corpus", "import", str(extra)]) == 0
+    capsys.readouterr()
+    assert main(["--corpus", str(catalogue), "show", "4001", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["text"] == "a\u2028b"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import sys
@@ -24,14 +25,14 @@ from matcher.brief import BriefFormat
 from matcher.corpus import (
     Corpus,
     load_corpus,
-    merge,
     parse_page,
     read_text,
+    upsert,
+    without,
     write_bytes_atomic,
-    write_jsonl,
     write_text_atomic,
 )
-from matcher.errors import InputError, MatcherError, StorageError
+from matcher.errors import CorpusError, InputError, MatcherError, StorageError
 from matcher.i18n import LANGUAGES
 from matcher.locking import exclusive_lock
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, DEFAULT_PAGE
@@ -51,6 +52,8 @@ class _Parser(argparse.ArgumentParser):
         hint = ""
         if message.startswith("unrecognized arguments: -"):
             hint = "; a statement that starts with '-' goes after `--`"
+        # argparse quotes the value it refused whole: keep 80 characters of it
+        message = re.sub(r"'([^']{80})[^']+'", r"'\1...'", message)
         raise InputError(f"{message}{hint} (see `{self.prog} --help`)")
 
 
@@ -132,15 +135,6 @@ def corpus_summary(corpus: Corpus) -> dict[str, Any]:
     }
 
 
-def _write_catalogue(corpus: Corpus, target: Path) -> None:
-    try:
-        write_jsonl(corpus, target)
-    except OSError as exc:
-        raise StorageError.from_os_error(
-            exc, f"cannot write the catalogue {target}", "another file (--corpus or MATCHER_CORPUS)"
-        ) from exc
-
-
 def _catalogue_lock(target: Path) -> AbstractContextManager[None]:
     def tell(pid: str) -> None:
         print(f"waiting for the catalogue import running in pid {pid} to end ...", file=sys.stderr)
@@ -150,26 +144,189 @@ def _catalogue_lock(target: Path) -> AbstractContextManager[None]:
     )
 
 
+def _ids(ids: Sequence[str], most: int = 10) -> str:
+    more = f" and {len(ids) - most} more" if len(ids) > most else ""
+    return f" ({', '.join(ids[:most])}{more})" if ids else ""
+
+
+def _print_changes(changes: Any, *, diffs: bool) -> None:
+    from matcher.overlap_report import render_diff
+    from matcher.versions import ChangeKind
+
+    marks = {ChangeKind.ADDED: "+", ChangeKind.REMOVED: "-", ChangeKind.CHANGED: "~"}
+    for c in changes.changes:
+        what = f" ({', '.join(c.fields)} changed)" if c.fields else ""
+        _echo(f"{marks[c.kind]} {c.id}: {c.title}{what}")
+        if diffs and c.diff:
+            _echo(f"    {render_diff(c.diff)}")
+
+
+def _change_catalogue(
+    args: argparse.Namespace,
+    action: str,
+    source: str,
+    make: Any,
+    reverts: int | None = None,
+) -> int:
+    """Read the catalogue, make the new one, show or apply the change: one step, under the lock."""
+    from matcher.versions import CatalogueVersions, ChangeKind, check_catalogue, compare
+
+    target = _corpus_path(args)
+    versions = CatalogueVersions(target)
+    with _catalogue_lock(target):
+        old = _current_catalogue(target, action)
+        new: Corpus = make(old)
+        if args.dry_run:
+            changes = compare(old, new)
+            check_catalogue(new)  # a change that would be refused says so now
+            version = None
+        else:
+            try:
+                version, changes = versions.apply(
+                    new, action=action, source=source, old=old, reverts=reverts
+                )
+            except OSError as exc:
+                raise StorageError.from_os_error(
+                    exc,
+                    f"cannot write the catalogue {target}",
+                    "another file (--corpus or MATCHER_CORPUS)",
+                ) from exc
+    counts = changes.counts
+    if args.json:
+        _print_json(
+            {
+                **changes.to_dict(),
+                "initiatives": len(new),
+                "version": version.to_dict() if version else None,
+                "dry_run": bool(args.dry_run),
+            }
+        )
+        return 0
+    if args.dry_run:
+        _print_changes(changes, diffs=True)
+    added, changed, removed = (
+        [c.id for c in changes.of(kind)]
+        for kind in (ChangeKind.ADDED, ChangeKind.CHANGED, ChangeKind.REMOVED)
+    )
+    _echo(
+        f"{source}: {counts['added']} added{_ids(added)}, {counts['changed']} changed"
+        f"{_ids(changed)}, {counts['removed']} removed{_ids(removed)}, "
+        f"{counts['unchanged']} unchanged; the catalogue "
+        f"{'would hold' if args.dry_run else 'now holds'} {len(new)} initiatives"
+    )
+    if action == "build" and removed:
+        _echo(
+            f"note: {len(removed)} initiative(s) not on the page are removed (imported ones "
+            "among them); `matcher corpus revert` brings them back"
+        )
+    if args.dry_run:
+        _echo("dry run: nothing written")
+    elif version is None:
+        _echo("nothing changed; no new version")
+    else:
+        undo = (
+            f"; `matcher corpus revert {version.number - 1}` undoes it"
+            if version.number > 1
+            else ""
+        )
+        _echo(f"kept as catalogue version {version.number}{undo}")
+        if added or changed:
+            _echo(
+                "the index re-embeds only the added and changed initiatives, at the next search "
+                "or `matcher index build`"
+            )
+    return 0
+
+
+def _current_catalogue(target: Path, action: str) -> Corpus:
+    """The catalogue now; empty when there is none. Build and revert are the ways back from a
+    catalogue that no longer reads: they go ahead, and the unreadable file is kept as a version."""
+    if not target.exists():
+        return Corpus(())
+    try:
+        return load_corpus(target)
+    except CorpusError as exc:
+        if action not in ("build", "revert"):
+            raise
+        print(f"note: {_escape(str(exc))}; it is kept as a version", file=sys.stderr)
+        return Corpus(())
+
+
+def _version_number(items: Sequence[str]) -> int:
+    if len(items) != 1 or not items[0].isdigit():
+        raise InputError(
+            "`matcher corpus revert` needs one VERSION number; `matcher corpus history` lists them"
+        )
+    return int(items[0])
+
+
+def _one_file(items: Sequence[str]) -> str:
+    if len(items) != 1:
+        raise InputError("`matcher corpus import` needs one FILE (.jsonl or .csv)")
+    return items[0]
+
+
+def cmd_corpus_history(args: argparse.Namespace) -> int:
+    from matcher.versions import CatalogueVersions
+
+    versions = CatalogueVersions(_corpus_path(args))
+    if args.action == "changes":
+        last = versions.last_changes()
+        if args.json:
+            _print_json({"version": last[0].to_dict(), **last[1].to_dict()} if last else None)
+        elif last is None:
+            _echo("no change kept yet: the catalogue has fewer than two versions")
+        else:
+            version, changes = last
+            _echo(
+                f"version {version.number} ({version.action} of {version.source}, "
+                f"{version.created_at}):"
+            )
+            _print_changes(changes, diffs=True)
+        return 0
+    history = versions.history()
+    if args.json:
+        _print_json([v.to_dict() for v in history])
+        return 0
+    if not history:
+        _echo(f"no versions kept yet for {versions.catalogue}: the first change starts them")
+    for v in history:
+        counts = f"+{len(v.added)} ~{len(v.changed)} -{len(v.removed)}"
+        mark = "  (current)" if v.current else ""
+        _echo(
+            f"{v.number:>4}  {v.created_at}  {v.action:<7} {v.initiatives:>5} initiatives  "
+            f"{counts:<12} {v.source}{mark}"
+        )
+    return 0
+
+
 def cmd_corpus(args: argparse.Namespace) -> int:
+    items: list[str] = args.items
+    if args.action in ("history", "changes"):
+        return cmd_corpus_history(args)
     if args.action == "build":
         page = Path(args.page or DEFAULT_PAGE)
         corpus = parse_page(read_text(page), source=str(page))
-        target = _corpus_path(args)
-        with _catalogue_lock(target):
-            _write_catalogue(corpus, target)
-        _echo(f"wrote {len(corpus)} initiatives to {target}")
-        return 0
+        return _change_catalogue(args, "build", str(page), lambda _old: corpus)
     if args.action == "import":
-        if not args.file:
-            raise InputError("`matcher corpus import` needs a FILE (.jsonl or .csv)")
-        extra = load_corpus(args.file)
-        target = _corpus_path(args)
-        # read, merge and write under one lock: two imports at once both land, neither is lost
-        with _catalogue_lock(target):
-            merged = merge(load_corpus(target), extra)
-            _write_catalogue(merged, target)
-        _echo(f"imported {len(extra)} initiatives; the catalogue now holds {len(merged)}")
-        return 0
+        extra = load_corpus(_one_file(items))
+        if args.replace:
+            return _change_catalogue(args, "import", extra.source, lambda _old: extra)
+        return _change_catalogue(args, "import", extra.source, lambda old: upsert(old, extra))
+    if args.action == "remove":
+        if not items:
+            raise InputError("`matcher corpus remove` needs the ID(s) of initiatives to remove")
+        return _change_catalogue(
+            args, "remove", f"remove {' '.join(items)}", lambda old: without(old, items)
+        )
+    if args.action == "revert":
+        from matcher.versions import CatalogueVersions
+
+        number = _version_number(items)
+        target = CatalogueVersions(_corpus_path(args)).snapshot(number)
+        return _change_catalogue(
+            args, "revert", f"version {number}", lambda _old: target, reverts=number
+        )
     corpus = load_corpus(_corpus_path(args))
     summary = corpus_summary(corpus)
     if args.json:
@@ -499,6 +656,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------- parser
+def _finite_float(value: str) -> float:
+    """A float that is a number: `nan` would silently drop every result, `inf` too."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"must be a finite number (got {value!r})")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="matcher",
@@ -514,10 +682,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("corpus", help="summarise, rebuild or extend the catalogue")
-    p.add_argument("action", nargs="?", choices=["summary", "build", "import"], default="summary")
-    p.add_argument("file", nargs="?", help="for `import`: a .jsonl or .csv file of initiatives")
+    p = sub.add_parser("corpus", help="summarise, rebuild, change, or go back in the catalogue")
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=["summary", "build", "import", "remove", "history", "changes", "revert"],
+        default="summary",
+    )
+    p.add_argument(
+        "items",
+        nargs="*",
+        metavar="FILE|ID|VERSION",
+        help="import: a .jsonl or .csv file; remove: initiative ids; revert: a version number",
+    )
     p.add_argument("--page", help="for `build`: the page text (default: corpus/ page)")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="for `import`: the file is the whole new catalogue (ids not in it are removed)",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="show what would change (word diffs), write nothing"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_corpus)
 
@@ -538,7 +724,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--swg", help="only this sub-working group, e.g. 1.2")
     p.add_argument("--org", help="only initiatives naming this organisation, e.g. WCO")
     p.add_argument("--region", help="only initiatives limited to this region, or 'global'")
-    p.add_argument("--min-score", type=float, default=0.0, help="drop results scoring below")
+    p.add_argument(
+        "--min-score", type=_finite_float, default=0.0, help="drop results scoring below"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 

@@ -17,18 +17,31 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
-from matcher.errors import CorpusError, InputError
+from matcher.errors import CorpusError, InputError, shown
+from matcher.limits import LIMITS, CatalogueLimits
 from matcher.metadata import find_organizations, find_regions, title_stem
+from matcher.records import (
+    check_record,
+    check_size,
+    open_regular,
+    read_lines,
+    read_text,
+    record_bytes,
+    visible,
+    whole_number,
+)
 
 SCHEMA_FIELDS = ("id", "title", "sub_working_group", "sub_working_group_title", "pillar", "text")
 """Fields every imported record must carry; `organizations` and `regions` are derived if absent."""
 
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
-"""An import file larger than this is refused: the catalogue is text, not a data dump."""
+MAX_IMPORT_BYTES = LIMITS.page_bytes
+"""The page (.txt, read whole) larger than this is refused; JSONL and CSV are read line by line
+and held to the limits in `matcher.limits` instead."""
 
 _SWG_RE = re.compile(r"^Sub-Working Group (?P<code>\d\.\d)\s*[-–]\s*(?P<title>.+?)\s*$")
 _ENTRY_RE = re.compile(r"^(?P<id>\d{4}):\s*(?:(?P<sub>\d{4}[A-Z]):\s*)?(?P<title>.*\S)\s*$")
@@ -83,6 +96,8 @@ class Corpus:
 
     initiatives: tuple[Initiative, ...]
     source: str = ""
+    origins: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    """Where each initiative was read ("extra.jsonl:3"), for messages; empty when unknown."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {i.id: i for i in self.initiatives})
@@ -107,7 +122,7 @@ class Corpus:
         close = [i for i in by_id if i.startswith(key[:2])][:5] if key else []
         hint = f" (ids near it: {', '.join(close)})" if close else ""
         raise InputError(
-            f"no initiative with id {initiative_id!r}{hint}; `matcher corpus` lists the ids"
+            f"no initiative with id {shown(initiative_id)}{hint}; `matcher corpus` lists the ids"
         )
 
     def __contains__(self, initiative_id: object) -> bool:
@@ -123,16 +138,17 @@ class Corpus:
         return digest.hexdigest()[:16]
 
 
-def parse_page(text: str, *, source: str = "<page>") -> Corpus:
+def parse_page(text: str, *, source: str = "<page>", limits: CatalogueLimits = LIMITS) -> Corpus:
     """Parse the published page into a validated corpus.
 
     Args:
         text: The page as plain text, one paragraph or bullet per line.
         source: The file name, used in error messages.
+        limits: The per-record and catalogue limits to hold it to.
 
     Raises:
-        CorpusError: On a duplicate id, an empty description, or a line outside any initiative
-            that is neither preamble nor the closing partner list.
+        CorpusError: On a duplicate id, an empty description or title, a line outside any
+            initiative that is neither preamble nor the closing partner list, or a limit passed.
     """
     lines = text.splitlines()
     end = _partner_list_start(lines)
@@ -146,7 +162,7 @@ def parse_page(text: str, *, source: str = "<page>") -> Corpus:
         if current is None:
             return
         description = "\n".join(body).strip()
-        if not description:
+        if not visible(description):
             raise CorpusError(
                 f"{source}:{current['_line']}: initiative {current['id']} has an empty description"
             )
@@ -173,6 +189,8 @@ def parse_page(text: str, *, source: str = "<page>") -> Corpus:
                     "give one of them a distinct id"
                 )
             seen[ini_id] = lineno
+            if not visible(entry["title"]):
+                raise CorpusError(f"{source}:{lineno}: initiative {ini_id} has no visible title")
             current = {
                 "id": ini_id,
                 "title": entry["title"],
@@ -185,16 +203,21 @@ def parse_page(text: str, *, source: str = "<page>") -> Corpus:
             continue
         if current is None:
             if swg_code and line:
-                raise CorpusError(f"{source}:{lineno}: text outside any initiative: {line[:60]!r}")
+                raise CorpusError(
+                    f"{source}:{lineno}: text outside any initiative: {shown(line, 60)}"
+                )
             continue  # preamble before the first sub-working group
         if line:
             body.append(line)
     close()
     if not records:
         raise CorpusError(f"{source}: no initiatives found (expected lines like '1101: Title')")
-    return Corpus(
-        inherit_programme_organizations([_with_metadata(r) for r in records]), source=source
-    )
+    initiatives = [_with_metadata(r) for r in records]
+    origins = {str(r["id"]): f"{source}:{r['_line']}" for r in records}
+    for ini in initiatives:
+        check_record(ini, origins[ini.id], limits)
+    check_size(len(initiatives), sum(record_bytes(i) for i in initiatives), source, limits)
+    return Corpus(inherit_programme_organizations(initiatives), source=source, origins=origins)
 
 
 def _partner_list_start(lines: Sequence[str]) -> int:
@@ -270,17 +293,21 @@ def _validate_record(raw: object, where: str) -> dict[str, object]:
         raise CorpusError(f"{where}: missing field(s) {', '.join(missing)}")
     ini_id = str(raw["id"]).strip().upper()
     if not _ID_RE.match(ini_id):
-        raise CorpusError(f"{where}: id {raw['id']!r} is not four digits with an optional letter")
-    try:
-        pillar = int(raw["pillar"])
-    except (TypeError, ValueError):
-        raise CorpusError(f"{where}: pillar {raw['pillar']!r} is not a whole number") from None
+        raise CorpusError(
+            f"{where}: id {shown(raw['id'])} is not four digits with an optional letter"
+        )
+    pillar = whole_number(raw["pillar"])
+    if pillar is None:
+        raise CorpusError(f"{where}: pillar {shown(raw['pillar'])} is not a whole number")
     if pillar not in (1, 2, 3):
         raise CorpusError(f"{where}: pillar {pillar} is not 1, 2 or 3")
     texts = ("title", "text", "sub_working_group", "sub_working_group_title")
     for name in texts:
-        if not isinstance(raw[name], str) or not strip_controls(raw[name]).strip():
-            raise CorpusError(f"{where}: field {name!r} must be non-empty text")
+        if not isinstance(raw[name], str) or not visible(strip_controls(raw[name])):
+            raise CorpusError(
+                f"{where}: field {name!r} must be text with visible characters "
+                f"(got {shown(raw[name])})"
+            )
     record: dict[str, object] = {
         **{k: raw[k] for k in SCHEMA_FIELDS},
         **{k: strip_controls(raw[k]).strip() for k in texts},
@@ -295,74 +322,88 @@ def _validate_record(raw: object, where: str) -> dict[str, object]:
             value = [v.strip() for v in value.split(";") if v.strip()]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise CorpusError(f"{where}: field {name!r} must be a list of names")
-        record[name] = [strip_controls(v).strip() for v in value if strip_controls(v).strip()]
+        record[name] = [strip_controls(v).strip() for v in value if visible(strip_controls(v))]
     return record
 
 
-def _records_from_jsonl(text: str, source: str) -> Iterable[tuple[str, object]]:
-    for lineno, line in enumerate(text.splitlines(), start=1):
+def _records_from_jsonl(
+    handle: BinaryIO, source: str, limits: CatalogueLimits
+) -> Iterator[tuple[str, object]]:
+    for lineno, line in read_lines(handle, source, limits):
         if not line.strip():
             continue
         try:
             yield f"{source}:{lineno}", json.loads(line)
         except json.JSONDecodeError as exc:
             raise CorpusError(f"{source}:{lineno}: not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise CorpusError(f"{source}:{lineno}: JSON nested too deep") from None
 
 
-def _records_from_csv(text: str, source: str) -> Iterable[tuple[str, object]]:
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    missing = [f for f in SCHEMA_FIELDS if f not in (reader.fieldnames or [])]
-    if missing:
-        raise CorpusError(f"{source}:1: CSV header lacks column(s) {', '.join(missing)}")
-    for row in reader:
-        yield f"{source}:{reader.line_num}", dict(row)
+def _records_from_csv(
+    handle: BinaryIO, source: str, limits: CatalogueLimits
+) -> Iterator[tuple[str, object]]:
+    reader = csv.DictReader(line for _, line in read_lines(handle, source, limits))
+    try:
+        missing = [f for f in SCHEMA_FIELDS if f not in (reader.fieldnames or [])]
+        if missing:
+            raise CorpusError(f"{source}:1: CSV header lacks column(s) {', '.join(missing)}")
+        for row in reader:
+            yield f"{source}:{reader.line_num}", dict(row)
+    except csv.Error as exc:
+        raise CorpusError(f"{source}:{reader.line_num}: unreadable CSV ({exc})") from None
 
 
-def parse_records(text: str, *, source: str, fmt: str) -> Corpus:
-    """Validate JSONL or CSV records (see SCHEMA_FIELDS) into a corpus."""
-    rows = _records_from_jsonl(text, source) if fmt == "jsonl" else _records_from_csv(text, source)
+def parse_records(
+    handle: BinaryIO, *, source: str, fmt: str, limits: CatalogueLimits = LIMITS
+) -> Corpus:
+    """Validate JSONL or CSV records (see SCHEMA_FIELDS) read from a binary file into a corpus.
+
+    The file is read a line at a time and every limit is checked as records arrive, so a file of
+    any size costs at most one catalogue's worth of memory before it is refused.
+    """
+    rows = (
+        _records_from_jsonl(handle, source, limits)
+        if fmt == "jsonl"
+        else _records_from_csv(handle, source, limits)
+    )
     initiatives: list[Initiative] = []
     seen: dict[str, str] = {}
+    size = 0
     for where, raw in rows:
         record = _validate_record(raw, where)
         ini_id = str(record["id"])
         if ini_id in seen:
             raise CorpusError(f"{where}: duplicate id {ini_id} (first at {seen[ini_id]})")
         seen[ini_id] = where
-        initiatives.append(_with_metadata(record))
+        initiative = _with_metadata(record)
+        check_record(initiative, where, limits)
+        size += record_bytes(initiative)
+        check_size(len(initiatives) + 1, size, source, limits)
+        initiatives.append(initiative)
     if not initiatives:
         raise CorpusError(f"{source}: no records found")
-    return Corpus(inherit_programme_organizations(initiatives), source=source)
+    return Corpus(inherit_programme_organizations(initiatives), source=source, origins=seen)
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 text file, turning every failure into a CorpusError naming the file."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise CorpusError(f"{path}: cannot read ({exc.strerror})") from None
-    if size > MAX_IMPORT_BYTES:
-        raise CorpusError(f"{path}: {size} bytes is over the {MAX_IMPORT_BYTES}-byte import limit")
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CorpusError(f"{path}:{line}: not UTF-8 text; re-save the file as UTF-8") from None
+def load_corpus(path: str | Path, *, limits: CatalogueLimits = LIMITS) -> Corpus:
+    """Load a catalogue from the page (.txt), JSONL (.jsonl) or CSV (.csv).
 
-
-def load_corpus(path: str | Path) -> Corpus:
-    """Load a catalogue from the page (.txt), JSONL (.jsonl) or CSV (.csv)."""
+    The catalogue file and import files are read the same way: JSONL and CSV line by line, with
+    the per-record and catalogue limits checked as they are read (never a limit on the file's
+    size), so any catalogue the tool wrote reads back.
+    """
     path = Path(path)
-    text = read_text(path)
     suffix = path.suffix.lower()
     if suffix == ".txt":
-        return parse_page(text, source=str(path))
-    if suffix in (".jsonl", ".json"):
-        return parse_records(text, source=str(path), fmt="jsonl")
-    if suffix == ".csv":
-        return parse_records(text, source=str(path), fmt="csv")
-    raise CorpusError(f"{path}: unknown catalogue format {suffix!r}; use .txt, .jsonl or .csv")
+        return parse_page(read_text(path, limits), source=str(path), limits=limits)
+    if suffix not in (".jsonl", ".json", ".csv"):
+        raise CorpusError(
+            f"{path}: unknown catalogue format {shown(suffix)}; use .txt, .jsonl or .csv"
+        )
+    with open_regular(path) as handle:
+        fmt = "csv" if suffix == ".csv" else "jsonl"
+        return parse_records(handle, source=str(path), fmt=fmt, limits=limits)
 
 
 def corpus_to_jsonl(corpus: Corpus) -> str:
@@ -398,10 +439,43 @@ def write_jsonl(corpus: Corpus, path: Path) -> None:
 
 
 def merge(base: Corpus, extra: Corpus) -> Corpus:
-    """The base catalogue plus imported initiatives; an id present in both is an error."""
-    clash = sorted(set(base.ids) & set(extra.ids))
+    """The base catalogue plus imported initiatives; an id present in both is an error naming
+    the file and line of both."""
+    clash = [i for i in extra.ids if i in base]
     if clash:
-        raise CorpusError(
-            f"{extra.source}: id(s) {', '.join(clash[:5])} already exist in the catalogue"
-        )
-    return Corpus(base.initiatives + extra.initiatives, source=base.source)
+        first = clash[0]
+        where = extra.origins.get(first, extra.source)
+        was = base.origins.get(first, base.source)
+        more = f" (and {len(clash) - 1} more)" if len(clash) > 1 else ""
+        raise CorpusError(f"{where}: id {first} already exists in the catalogue (at {was}){more}")
+    return Corpus(
+        base.initiatives + extra.initiatives,
+        source=base.source,
+        origins={**base.origins, **extra.origins},
+    )
+
+
+def upsert(base: Corpus, extra: Corpus) -> Corpus:
+    """The base catalogue with the imported initiatives: an id already in it is replaced in
+    place (an update), a new id is added at the end."""
+    new = {ini.id: ini for ini in extra}
+    kept = tuple(new.pop(ini.id, ini) for ini in base)
+    return Corpus(
+        kept + tuple(new.values()),
+        source=base.source,
+        origins={**base.origins, **extra.origins},
+    )
+
+
+def without(base: Corpus, ids: Sequence[str]) -> Corpus:
+    """The base catalogue less the initiatives with these ids (each must exist).
+
+    Raises:
+        InputError: Naming an id the catalogue does not hold.
+    """
+    gone = {base.get(i).id for i in ids}
+    return Corpus(
+        tuple(ini for ini in base if ini.id not in gone),
+        source=base.source,
+        origins={k: v for k, v in base.origins.items() if k not in gone},
+    )

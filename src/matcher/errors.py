@@ -63,3 +63,16 @@ class StorageError(MatcherError):
         else:
             todo = f"check the path, or use {elsewhere}"
         return cls(f"{what}: {reason}; {todo}")
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A value quoted for an error message, at most about `limit` characters of it.
+
+    A 5,000-character id must not make a 5,000-character error line: the quote keeps the start,
+    and says how long the whole was.
+    """
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) <= limit:
+        return repr(text) if isinstance(value, str) else text
+    head = repr(text[:limit]) if isinstance(value, str) else text[:limit]
+    return f"{head}... ({len(text):,} characters)"
