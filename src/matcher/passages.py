@@ -38,7 +38,12 @@ def _words(text: str) -> int:
 
 def _windows(paragraph: str, budget: int, overlap: int) -> list[str]:
     """Sentence windows of about `budget` words, sharing about `overlap` words."""
-    sentences = [s for s in _SENTENCE_END.split(paragraph) if s.strip()]
+    sentences = [
+        piece
+        for s in _SENTENCE_END.split(paragraph)
+        if s.strip()
+        for piece in _word_runs(s, budget, overlap)
+    ]
     windows: list[str] = []
     current: list[str] = []
     for sentence in sentences:
@@ -53,8 +58,18 @@ def _windows(paragraph: str, budget: int, overlap: int) -> list[str]:
         current.append(sentence)
     if current:
         windows.append(" ".join(current))
-    # a single sentence longer than the budget stays whole: the encoder truncates its tail
     return windows
+
+
+def _word_runs(sentence: str, budget: int, overlap: int) -> list[str]:
+    """A sentence up to twice the budget stays whole (the encoder reads about 200 words); a longer
+    one, which only a run-on text or a list without punctuation makes, is cut into runs of
+    `budget` words sharing `overlap`, so one record can never become one enormous passage."""
+    words = sentence.split()
+    if len(words) <= 2 * budget:
+        return [sentence]
+    step = max(1, budget - overlap)
+    return [" ".join(words[i : i + budget]) for i in range(0, len(words) - overlap, step)]
 
 
 def _blocks(text: str) -> list[str]:
