@@ -78,6 +78,6 @@ if rows:
                 "{id}: {title} (similarity {score})",
                 id=escape_md(other.id),
                 title=escape_md(other.title),
-                score=f"{score:.2f}",
+                score=format(score, ".2f"),
             )
         )

@@ -21,14 +21,20 @@ from matcher.brief import render
 from matcher.engine import Filters
 
 _ = tr()
-# (key, button label, statement): the key stays English so widget state survives a language change
+# (key, button label, statement): the key stays English so widget state survives a language
+# change. Two statements are in another language on purpose, in every interface language: they
+# show that a statement may be written in any language, so they are not translated.
 EXAMPLES = (
     (
         "Postal fentanyl, no lab",
         _("Postal fentanyl, no lab"),
         _("postal fentanyl trafficking, no forensic lab"),
     ),
-    ("Sin alerta temprana", _("No early warning"), _("no tenemos sistema de alerta temprana")),
+    (
+        "Sin alerta temprana",
+        _("In Spanish: no early warning"),
+        "no tenemos sistema de alerta temprana",
+    ),
     (
         "Prisons and treatment",
         _("Prisons and treatment"),
@@ -39,8 +45,8 @@ EXAMPLES = (
     ),
     (
         "Urgences et NPS",
-        _("Emergencies and NPS"),
-        _("Nos médecins urgentistes ne savent pas traiter les intoxications aux NPS"),
+        _("In French: emergencies and NPS"),
+        "Nos médecins urgentistes ne savent pas traiter les intoxications aux NPS",
     ),
     (
         "Pacific data gaps",

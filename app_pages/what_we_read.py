@@ -112,7 +112,7 @@ def verdict(need: NeedCoverage, corpus: Corpus) -> str:
             label=_("Offered only to other regions"),
             programmes=_programmes(need.results, corpus),
         )
-    label = _("Probably not served: {p}", p=f"{need.p_gap:.2f}")
+    label = _("Probably not served: {p}", p=format(need.p_gap, ".2f"))
     return f":red-badge[:material/block: {label}]"
 
 

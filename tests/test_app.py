@@ -418,9 +418,7 @@ def test_a_link_reopens_the_same_statement_filters_and_shortlist(
     assert any("?" in c.value and "ids=1204" in c.value for c in first.code)
 
     again = start(tmp_path, monkeypatch, DATA / "mini.jsonl")
-    again.query_params.update(
-        {k: v[0] if isinstance(v, list) else v for k, v in params.items()}
-    )
+    again.query_params.update({k: v[0] if isinstance(v, list) else v for k, v in params.items()})
     again.run()
     assert not again.exception and not again.error
     assert again.text_area(key="statement").value == "fentanyl in mail and express parcels"
@@ -438,3 +436,74 @@ def test_a_link_with_unknown_values_still_opens(
     assert not at.exception and not at.error
     assert at.selectbox(key="org").value is None
     assert at.slider(key="k").value == 10
+
+
+# -- issue 14: the interface in six languages ------------------------------------------------------
+
+PAGES = ("app_pages/find.py", "app_pages/catalogue.py", "app_pages/overlaps.py", "app_pages/map.py")
+
+
+def test_every_app_message_is_translated() -> None:
+    assert i18n.untranslated("app") == []
+
+
+def messages_in_the_sources() -> set[str]:
+    """The first argument of every ``_()`` call in app.py and app_pages/, which must be a
+    string literal (gettext extraction cannot read anything else)."""
+    found: set[str] = set()
+    for path in [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_":
+                first = node.args[0] if node.args else None
+                assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
+                    f"{path.name}:{node.lineno}: _() needs a string literal"
+                )
+                found.add(first.value)
+    return found
+
+
+def test_every_message_the_app_shows_is_in_the_english_catalogue() -> None:
+    english = {m.id for m in i18n._catalog("en", "app") or [] if m.id}
+    used = messages_in_the_sources()
+    assert len(used) > 50
+    assert sorted(used - english) == []
+    assert sorted(english - used) == []  # nothing stale left for translators
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES[1:])
+def test_every_page_speaks_the_chosen_language(app: AppTest, lang: str) -> None:
+    _ = i18n.translator(lang, "app")
+    app.selectbox(key="lang_choice").select(lang).run()
+    assert app.title[0].value == _("Find programmes")
+    assert app.info[0].value == _(
+        "Type a statement above or pick an example to see matching programmes."
+    )
+    app.text_area(key="statement").input(KENYA).run()
+    assert not app.exception and not app.error
+    assert app.subheader[0].value == _("What we read")
+    assert any(s.value == _("{n} programmes", n=6) for s in app.subheader)
+    for page, title in zip(PAGES[1:], ("Catalogue", "Overlaps", "Map"), strict=True):
+        app.switch_page(page).run()
+        assert not app.exception and not app.error
+        assert app.title[0].value == _(title)
+    rtl = any("direction: rtl" in h.proto.body for h in app.get("html"))
+    assert rtl == (lang == "ar")
+
+
+def test_the_interface_follows_the_statement_language(app: AppTest) -> None:
+    app.text_area(key="statement").input(
+        "Nos médecins urgentistes ne savent pas traiter les intoxications aux NPS"
+    ).run()
+    assert not app.exception
+    assert app.title[0].value == "Trouver des programmes"
+    app.selectbox(key="lang_choice").select("en").run()  # a choice beats the guess
+    assert app.title[0].value == "Find programmes"
+
+
+def test_the_interface_follows_the_browser_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = start(tmp_path, monkeypatch, DATA / "mini.jsonl")
+    monkeypatch.setattr(type(st.context), "locale", property(lambda self: "pt-BR"))
+    at.run()
+    assert at.title[0].value == "Encontrar programas"
