@@ -70,7 +70,8 @@ def renders_markup(source: str) -> list[str]:
     found = []
     for name, pattern in {
         "image or link": r"(?<!\\)\]\(",
-        "bare URL": r"https?:(?!\\)//",
+        # remark-gfm links an address in text even when its punctuation is escaped
+        "bare URL": r"(?<!`)https?\\?:",
         "bold": r"(?<!\\)\*\*bold",
         "LaTeX": r"(?<!\\)\$x",
         "colour": r"(?<!\\):red(?<!\\)\[",
