@@ -5,6 +5,8 @@ streamlit run app.py
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from app_pages.shared import AUTO, LANG_CHOICE, language, tr
@@ -30,6 +32,12 @@ with st.sidebar:
         help=_("Automatic follows the language of your statement, else your browser's."),
     )
 lang = language()
+# The page's own language, for screen readers and hyphenation (WCAG 3.1.1); `lang` is one of
+# six fixed codes, never user text.
+st.html(
+    f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
+    unsafe_allow_javascript=True,
+)
 if is_rtl(lang):
     st.html(
         "<style>"

@@ -487,8 +487,9 @@ def test_every_page_speaks_the_chosen_language(app: AppTest, lang: str) -> None:
         app.switch_page(page).run()
         assert not app.exception and not app.error
         assert app.title[0].value == _(title)
-    rtl = any("direction: rtl" in h.proto.body for h in app.get("html"))
-    assert rtl == (lang == "ar")
+    html = [h.proto.body for h in app.get("html")]
+    assert any(f'documentElement.lang = "{lang}"' in h for h in html)
+    assert any("direction: rtl" in h for h in html) == (lang == "ar")
 
 
 def test_the_interface_follows_the_statement_language(app: AppTest) -> None:

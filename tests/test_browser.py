@@ -274,6 +274,7 @@ def test_axe_finds_no_wcag_a_or_aa_violation_on_any_page(browser: Any, server: s
         "catalogue": f"{server}/catalogue",
         "overlaps": f"{server}/overlaps",
         "map": f"{server}/map",
+        "find, in Arabic": f"{server}/?lang=ar&q=postal+fentanyl+trafficking",
     }
     found: dict[str, list[dict[str, Any]]] = {}
     for name, url in pages.items():
@@ -290,6 +291,20 @@ def test_axe_finds_no_wcag_a_or_aa_violation_on_any_page(browser: Any, server: s
     for name, violations in found.items():
         print(f"axe {name}: {len(violations)} violations {[v['id'] for v in violations]}")
     assert {name: [v["id"] for v in vs] for name, vs in found.items()} == {n: [] for n in found}
+
+
+def test_arabic_is_laid_out_right_to_left_and_named_as_arabic(browser: Any, server: str) -> None:
+    page = open_page(browser, f"{server}/?lang=ar")
+    try:
+        page.get_by_text("البحث عن البرامج").first.wait_for(timeout=LONG)
+        idle(page)
+        page.wait_for_function("document.documentElement.lang === 'ar'", timeout=60_000)
+        direction = page.eval_on_selector(
+            '[data-testid="stMain"]', "el => getComputedStyle(el).direction"
+        )
+        assert direction == "rtl"
+    finally:
+        page.context.close()
 
 
 def test_nothing_is_fetched_from_the_internet(page: Any) -> None:
