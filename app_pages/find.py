@@ -200,7 +200,7 @@ with st.expander(_("Share these results"), icon=":material/link:"):
     st.code(share_url, language=None, wrap_lines=True)
 
 st.subheader(_("Country brief"))
-shortlist = [i for i in st.session_state[link.SHORTLIST] if i in matcher.corpus]
+shortlist = [i for i in st.session_state["shortlist"] if i in matcher.corpus]
 st.caption(
     _("Shortlisted: {ids}", ids=", ".join(shortlist))
     if shortlist
