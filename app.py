@@ -12,7 +12,8 @@ import streamlit as st
 from app_pages.shared import AUTO, LANG_CHOICE, language, tr
 from matcher.i18n import LANGUAGE_NAMES, LANGUAGES, is_rtl
 
-# An emoji icon: a :material/...: one makes the browser fetch it from fonts.gstatic.com.
+# An emoji favicon: a :material/...: one makes the browser fetch it from fonts.gstatic.com on
+# every load. (Page icons below are drawn with Streamlit's bundled icon font: nothing fetched.)
 st.set_page_config(
     page_title="Coalition Matcher",
     page_icon="🤝",
@@ -47,9 +48,11 @@ if is_rtl(lang):
     )
 
 pages = [
-    st.Page("app_pages/find.py", title=_("Find programmes"), icon="🔎", default=True),
-    st.Page("app_pages/catalogue.py", title=_("Catalogue"), icon="📚"),
-    st.Page("app_pages/overlaps.py", title=_("Overlaps"), icon="🔀"),
-    st.Page("app_pages/map.py", title=_("Map"), icon="🗺️"),
+    st.Page(
+        "app_pages/find.py", title=_("Find programmes"), icon=":material/search:", default=True
+    ),
+    st.Page("app_pages/catalogue.py", title=_("Catalogue"), icon=":material/menu_book:"),
+    st.Page("app_pages/overlaps.py", title=_("Overlaps"), icon=":material/join_inner:"),
+    st.Page("app_pages/map.py", title=_("Map"), icon=":material/scatter_plot:"),
 ]
 st.navigation(pages).run()

@@ -32,7 +32,7 @@ EXAMPLES = (
     ),
     (
         "Sin alerta temprana",
-        _("In Spanish: no early warning"),
+        _("Spanish example"),
         "no tenemos sistema de alerta temprana",
     ),
     (
@@ -45,7 +45,7 @@ EXAMPLES = (
     ),
     (
         "Urgences et NPS",
-        _("In French: emergencies and NPS"),
+        _("French example"),
         "Nos médecins urgentistes ne savent pas traiter les intoxications aux NPS",
     ),
     (
@@ -111,35 +111,36 @@ statement = st.text_area(
 
 with st.sidebar:
     st.subheader(_("Filters"))
-    kept(link.SWG, None)
+    # link.ANY ("") stands for no filter: a None value would show Streamlit's own placeholder
+    kept(link.SWG, link.ANY)
     st.selectbox(
         _("Sub-working group"),
-        [None, *sorted(group_titles)],
+        [link.ANY, *sorted(group_titles)],
         key=link.SWG,
-        format_func=lambda c: _("Any") if c is None else f"{c} {group_titles[c]}",
+        format_func=lambda c: f"{c} {group_titles[c]}" if c else _("Any"),
     )
-    kept(link.ORG, None)
+    kept(link.ORG, link.ANY)
     st.selectbox(
         _("Organisation"),
-        [None, *orgs],
+        [link.ANY, *orgs],
         key=link.ORG,
-        format_func=lambda o: _("Any") if o is None else o,
+        format_func=lambda o: o or _("Any"),
     )
-    kept(link.REGION, None)
+    kept(link.REGION, link.ANY)
     st.selectbox(
         _("Region limit"),
-        [None, *regions],
+        [link.ANY, *regions],
         key=link.REGION,
-        format_func=lambda r: _("Any") if r is None else (_("global") if r == "global" else r),
+        format_func=lambda r: (_("global") if r == "global" else r) if r else _("Any"),
     )
     kept(link.K, link.K_DEFAULT)
     k = st.slider(_("Programmes to show"), min_value=link.K_MIN, max_value=link.K_MAX, key=link.K)
 remember(STATEMENT, link.SWG, link.ORG, link.REGION, link.K)
 
 filters = Filters(
-    sub_working_group=st.session_state[link.SWG],
-    organization=st.session_state[link.ORG],
-    region=st.session_state[link.REGION],
+    sub_working_group=st.session_state[link.SWG] or None,
+    organization=st.session_state[link.ORG] or None,
+    region=st.session_state[link.REGION] or None,
 )
 link.publish(link.params_now(statement))
 

@@ -16,6 +16,7 @@ from app_pages.shared import AUTO, KEPT, LANG_CHOICE, STATEMENT
 from matcher.settings import MAX_QUERY_CHARS
 
 SWG, ORG, REGION, K = "swg", "org", "region", "k"  # widget keys on Find programmes
+ANY = ""  # a filter's value when it filters nothing
 SHORTLIST = "shortlist"  # session list of shortlisted ids
 READ_ONCE = "url_read"  # the URL of this session's first page was read
 K_DEFAULT, K_MIN, K_MAX = 10, 3, 30
