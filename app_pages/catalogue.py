@@ -17,8 +17,13 @@ if matcher is None:
 corpus = matcher.corpus
 c1, c2, c3 = st.columns(3)
 groups = sorted({i.sub_working_group for i in corpus})
-swg = c1.multiselect(_("Sub-working group"), groups)
-org = c2.multiselect(_("Organisation"), sorted({o for i in corpus for o in i.organizations}))
+everything = _("All")  # the placeholder of an empty filter (Streamlit's own is English)
+swg = c1.multiselect(_("Sub-working group"), groups, placeholder=everything)
+org = c2.multiselect(
+    _("Organisation"),
+    sorted({o for i in corpus for o in i.organizations}),
+    placeholder=everything,
+)
 words = c3.text_input(_("Title contains"))
 
 rows = [

@@ -34,7 +34,13 @@ class_names = {
     OverlapClass.THEMATIC.value: _("thematic-overlap"),
 }
 c1, c2 = st.columns([3, 1])
-chosen = c1.multiselect(_("Classes"), classes, default=classes, format_func=class_names.get)
+chosen = c1.multiselect(
+    _("Classes"),
+    classes,
+    default=classes,
+    format_func=class_names.get,
+    placeholder=_("Pick the classes to show"),
+)
 min_score = c2.slider(_("Minimum score"), 0.0, 1.0, 0.0, 0.05)
 pairs = [p for p in all_pairs if p.cls.value in chosen and p.score >= min_score]
 
