@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.shared import escape_md, load, run
+from app_pages.shared import escape_md, language, load, run, tr
 
-st.title("Catalogue")
-st.caption("All initiatives of the Global Coalition page, by sub-working group.")
+_ = tr()
+st.title(_("Catalogue"))
+st.caption(_("All initiatives of the Global Coalition page, by sub-working group."))
 
 matcher = load()
 if matcher is None:
@@ -16,9 +17,14 @@ if matcher is None:
 corpus = matcher.corpus
 c1, c2, c3 = st.columns(3)
 groups = sorted({i.sub_working_group for i in corpus})
-swg = c1.multiselect("Sub-working group", groups)
-org = c2.multiselect("Organisation", sorted({o for i in corpus for o in i.organizations}))
-words = c3.text_input("Title contains")
+everything = _("All")  # the placeholder of an empty filter (Streamlit's own is English)
+swg = c1.multiselect(_("Sub-working group"), groups, placeholder=everything)
+org = c2.multiselect(
+    _("Organisation"),
+    sorted({o for i in corpus for o in i.organizations}),
+    placeholder=everything,
+)
+words = c3.text_input(_("Title contains"))
 
 rows = [
     i
@@ -30,37 +36,57 @@ rows = [
 st.dataframe(
     [
         {
-            "id": i.id,
-            "title": i.title,
-            "sub-working group": f"{i.sub_working_group} {i.sub_working_group_title}",
-            "organisations": ", ".join(i.organizations),
-            "regions": ", ".join(i.regions) or "global",
+            _("id"): i.id,
+            _("title"): i.title,
+            _("sub-working group"): f"{i.sub_working_group} {i.sub_working_group_title}",
+            _("organisations"): ", ".join(i.organizations),
+            _("regions"): ", ".join(i.regions) or _("global"),
         }
         for i in rows
     ],
     hide_index=True,
     width="stretch",
 )
-st.caption(f"{len(rows)} of {len(corpus)} initiatives")
+st.caption(_("{shown} of {total} initiatives", shown=len(rows), total=len(corpus)))
 
 if rows:
-    chosen = st.selectbox("Open an initiative", [f"{i.id}: {i.title}" for i in rows])
-    ini = corpus.get(chosen.split(":")[0])
+    chosen = st.selectbox(
+        _("Open an initiative"),
+        [i.id for i in rows],
+        format_func=lambda i: f"{i}: {corpus.get(i).title}",
+    )
+    ini = corpus.get(chosen)
     with st.container(border=True):
-        st.subheader(f"{ini.id}: {ini.title}")
+        st.subheader(f"{escape_md(ini.id)}: {escape_md(ini.title)}", anchor=False)
         st.caption(
             escape_md(
-                f"Sub-working group {ini.sub_working_group} {ini.sub_working_group_title} · "
-                f"{', '.join(ini.organizations) or 'organisation not named'} · "
-                f"{', '.join(ini.regions) or 'global'}"
+                " · ".join(
+                    (
+                        _(
+                            "Sub-working group {code} {title}",
+                            code=ini.sub_working_group,
+                            title=ini.sub_working_group_title,
+                        ),
+                        ", ".join(ini.organizations) or _("organisation not named"),
+                        ", ".join(ini.regions) or _("global"),
+                    )
+                )
             )
         )
         st.text(ini.text)
-    st.markdown("**Most similar initiatives**")
+    st.markdown("**{}**".format(_("Most similar initiatives")))
     similar = run(lambda: matcher.similar(ini.id, k=5))
     for other, score in similar or []:
-        st.markdown(f"- {other.id}: {escape_md(other.title)} (similarity {score:.2f})")
+        st.markdown(
+            "- "
+            + _(
+                "{id}: {title} (similarity {score})",
+                id=escape_md(other.id),
+                title=escape_md(other.title),
+                score=format(score, ".2f"),
+            )
+        )
 
 from app_pages.changes import show_last_changes  # noqa: E402 - the last-import panel, appended
 
-show_last_changes(corpus.source)
+show_last_changes(corpus.source, lang=language())

@@ -4,128 +4,209 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import link
 from app_pages.downloads import brief_downloads
-from app_pages.shared import MATCH_COLOURS, escape_md, highlight, load, run
+from app_pages.shared import (
+    MATCH_COLOURS,
+    STATEMENT,
+    escape_md,
+    highlight,
+    kept,
+    language,
+    load,
+    remember,
+    run,
+    tr,
+)
 from app_pages.what_we_read import chosen_needs, remember_read, show_reading
 from matcher.engine import Filters
 
-EXAMPLES = {
-    "Postal fentanyl, no lab": "postal fentanyl trafficking, no forensic lab",
-    "Sin alerta temprana": "no tenemos sistema de alerta temprana",
-    "Prisons and treatment": (
-        "Our prisons are overcrowded with people who use drugs. We want treatment instead of "
-        "prison, and treatment for those inside."
+_ = tr()
+# (key, button label, statement): the key stays English so widget state survives a language
+# change. Two statements are in another language on purpose, in every interface language: they
+# show that a statement may be written in any language, so they are not translated.
+EXAMPLES = (
+    (
+        "Postal fentanyl, no lab",
+        _("Postal fentanyl, no lab"),
+        _("postal fentanyl trafficking, no forensic lab"),
     ),
-    "Urgences et NPS": "Nos médecins urgentistes ne savent pas traiter les intoxications aux NPS",
-    "Pacific data gaps": (
-        "We are a small Pacific island state: no national drug use data; clinic staff untrained "
-        "on methamphetamine"
+    (
+        "Sin alerta temprana",
+        _("Spanish example"),
+        "no tenemos sistema de alerta temprana",
     ),
-}
-ANY = "Any"
+    (
+        "Prisons and treatment",
+        _("Prisons and treatment"),
+        _(
+            "Our prisons are overcrowded with people who use drugs. We want treatment instead of "
+            "prison, and treatment for those inside."
+        ),
+    ),
+    (
+        "Urgences et NPS",
+        _("French example"),
+        "Nos médecins urgentistes ne savent pas traiter les intoxications aux NPS",
+    ),
+    (
+        "Pacific data gaps",
+        _("Pacific data gaps"),
+        _(
+            "We are a small Pacific island state: no national drug use data; clinic staff "
+            "untrained on methamphetamine"
+        ),
+    ),
+)
 
-st.title("Find programmes")
+st.title(_("Find programmes"))
 st.caption(
-    "Describe your country's needs in your own words, in any language. Coalition Matcher finds "
-    "the initiatives that serve each need, says why each matched, and names the needs nothing "
-    "in the catalogue serves."
+    _(
+        "Describe your country's needs in your own words, in any language. Coalition Matcher "
+        "finds the initiatives that serve each need, says why each matched, and names the needs "
+        "nothing in the catalogue serves."
+    )
 )
 
 matcher = load()
 if matcher is None:
     st.stop()
 
+group_titles = {i.sub_working_group: i.sub_working_group_title for i in matcher.corpus}
+orgs = sorted({o for i in matcher.corpus for o in i.organizations})
+regions = ["global", *sorted({r for i in matcher.corpus for r in i.regions})]
+link.restore(
+    st.query_params.to_dict(),
+    groups=group_titles,
+    orgs=orgs,
+    regions=regions,
+    ids=set(matcher.corpus.ids),
+)
+
 
 def use_example(text: str) -> None:
-    st.session_state["statement"] = text
+    st.session_state[STATEMENT] = text
 
 
-st.session_state.setdefault("statement", "")
-st.session_state.setdefault("shortlist", [])
+kept(STATEMENT, "")
+st.session_state.setdefault(link.SHORTLIST, [])
 cols = st.columns(len(EXAMPLES))
-for col, (label, text) in zip(cols, EXAMPLES.items(), strict=True):
+for col, (key, label, text) in zip(cols, EXAMPLES, strict=True):
     col.button(
         label,
-        key=f"example_{label}",
+        key=f"example_{key}",
         on_click=use_example,
         args=(text,),
         width="stretch",
-        help=text,
+        help=escape_md(text),
     )
 
 statement = st.text_area(
-    "Your country's needs",
-    key="statement",
+    _("Your country's needs"),
+    key=STATEMENT,
     height=110,
-    placeholder="e.g. synthetic opioids arriving in express parcels; our lab cannot identify NPS",
+    placeholder=_(
+        "e.g. synthetic opioids arriving in express parcels; our lab cannot identify NPS"
+    ),
 )
 
 with st.sidebar:
-    st.subheader("Filters")
-    groups = sorted({(i.sub_working_group, i.sub_working_group_title) for i in matcher.corpus})
-    swg = st.selectbox("Sub-working group", [ANY] + [f"{c} {t}" for c, t in groups])
-    orgs = sorted({o for i in matcher.corpus for o in i.organizations})
-    org = st.selectbox("Organisation", [ANY, *orgs])
-    regions = sorted({r for i in matcher.corpus for r in i.regions})
-    region = st.selectbox("Region limit", [ANY, "global", *regions])
-    k = st.slider("Programmes to show", min_value=3, max_value=30, value=10)
+    st.subheader(_("Filters"))
+    # link.ANY ("") stands for no filter: a None value would show Streamlit's own placeholder
+    kept(link.SWG, link.ANY)
+    st.selectbox(
+        _("Sub-working group"),
+        [link.ANY, *sorted(group_titles)],
+        key=link.SWG,
+        format_func=lambda c: f"{c} {group_titles[c]}" if c else _("Any"),
+    )
+    kept(link.ORG, link.ANY)
+    st.selectbox(
+        _("Organisation"),
+        [link.ANY, *orgs],
+        key=link.ORG,
+        format_func=lambda o: o or _("Any"),
+    )
+    kept(link.REGION, link.ANY)
+    st.selectbox(
+        _("Region limit"),
+        [link.ANY, *regions],
+        key=link.REGION,
+        format_func=lambda r: (_("global") if r == "global" else r) if r else _("Any"),
+    )
+    kept(link.K, link.K_DEFAULT)
+    k = st.slider(_("Programmes to show"), min_value=link.K_MIN, max_value=link.K_MAX, key=link.K)
+remember(STATEMENT, link.SWG, link.ORG, link.REGION, link.K)
 
 filters = Filters(
-    sub_working_group=None if swg == ANY else swg.split(" ")[0],
-    organization=None if org == ANY else org,
-    region=None if region == ANY else region,
+    sub_working_group=st.session_state[link.SWG] or None,
+    organization=st.session_state[link.ORG] or None,
+    region=st.session_state[link.REGION] or None,
 )
+link.publish(link.params_now(statement))
 
 if not statement.strip():
     st.info(
-        "Type a statement above or pick an example to see matching programmes.",
+        _("Type a statement above or pick an example to see matching programmes."),
         icon=":material/lightbulb:",
     )
     st.stop()
 
 needs = chosen_needs(statement)  # None: the needs the engine reads from the statement
-with st.spinner("Matching…"):
+with st.spinner(_("Matching…")):
     result = run(lambda: matcher.search(statement, k=k, filters=filters, needs=needs))
 if result is None:
     st.stop()
 remember_read(result)
 
 for notice in result.notices:
-    st.warning(notice)
+    st.warning(escape_md(notice))
 
 show_reading(result, matcher.corpus)
 
-st.subheader(f"{len(result.results)} programmes")
+st.subheader(_("{n} programmes", n=len(result.results)))
 if not result.results:
-    st.info("No initiative matches these filters. Loosen a filter in the sidebar.")
+    st.info(_("No initiative matches these filters. Loosen a filter in the sidebar."))
+match_words = {"strong": _("strong match"), "partial": _("partial match"), "weak": _("weak match")}
 for m in result.results:
     with st.container(border=True):
         head, side = st.columns([5, 1])
         head.markdown(f"**{escape_md(m.title)}**")
-        side.markdown(f":{MATCH_COLOURS[m.match]}-badge[{m.match} match]")
+        side.markdown(f":{MATCH_COLOURS[m.match]}-badge[{match_words[m.match]}]")
         meta = [
-            f"ID {m.id}",
-            f"SWG {m.sub_working_group}",
-            ", ".join(m.organizations) or "organisation not named",
-            m.region_note or "global",
+            _("ID {id}", id=m.id),
+            _("SWG {code}", code=m.sub_working_group),
+            ", ".join(m.organizations) or _("organisation not named"),
+            m.region_note or _("global"),
         ]
         st.caption(" · ".join(escape_md(x) for x in meta))
         if m.needs:
-            st.markdown("Serves: " + "; ".join(f"*{escape_md(n)}*" for n in m.needs))
+            served = "; ".join(f"*{escape_md(n)}*" for n in m.needs)
+            st.markdown(_("Serves: {needs}", needs=served))
         st.markdown("> " + highlight(" ".join(m.passage.split()), m.highlights))
-        picked = m.id in st.session_state["shortlist"]
-        if st.checkbox("Shortlist", value=picked, key=f"short_{m.id}"):
+        picked = m.id in st.session_state[link.SHORTLIST]
+        if st.checkbox(_("Shortlist"), value=picked, key=f"short_{m.id}"):
             if not picked:
-                st.session_state["shortlist"].append(m.id)
+                st.session_state[link.SHORTLIST].append(m.id)
         elif picked:
-            st.session_state["shortlist"].remove(m.id)
+            st.session_state[link.SHORTLIST].remove(m.id)
+share_url = link.publish(link.params_now(statement))  # with this run's shortlist ticks
 
-st.subheader("Country brief")
+with st.expander(_("Share these results"), icon=":material/link:"):
+    st.caption(
+        _(
+            "This link reopens the same statement, filters and shortlist. It is the whole "
+            "record: nothing is stored on the server."
+        )
+    )
+    st.code(share_url, language=None, wrap_lines=True)
+
+st.subheader(_("Country brief"))
 shortlist = [i for i in st.session_state["shortlist"] if i in matcher.corpus]
 st.caption(
-    f"Shortlisted: {', '.join(shortlist)}"
+    _("Shortlisted: {ids}", ids=", ".join(shortlist))
     if shortlist
-    else "Nothing shortlisted: the brief lists the programmes above."
+    else _("Nothing shortlisted: the brief lists the programmes above.")
 )
 brief = run(
     lambda: matcher.brief(
@@ -133,4 +214,4 @@ brief = run(
     )
 )
 if brief is not None:
-    brief_downloads(brief, None)  # None: the statement's language
+    brief_downloads(brief, language())  # the brief speaks the interface's language

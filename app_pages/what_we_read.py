@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.shared import escape_md
+from app_pages.shared import escape_md, tr
 from matcher.calibration import NeedStatus
 from matcher.corpus import Corpus
 from matcher.reading import ClauseKind
@@ -101,32 +101,40 @@ def _programmes(ids: tuple[str, ...], corpus: Corpus) -> str:
 
 def verdict(need: NeedCoverage, corpus: Corpus) -> str:
     """The engine's verdict on one need as a badge and the programmes it names."""
+    _ = tr()
     if need.status == NeedStatus.SERVED:
-        return (
-            f":green-badge[:material/check_circle: Served] by {_programmes(need.results, corpus)}"
+        return ":green-badge[:material/check_circle: {served}] {by}".format(
+            served=_("Served"),
+            by=_("by {programmes}", programmes=_programmes(need.results, corpus)),
         )
     if need.status == NeedStatus.OTHER_REGION_ONLY:
-        return (
-            ":orange-badge[:material/public: Offered only to other regions] "
-            f"({_programmes(need.results, corpus)})"
+        return ":orange-badge[:material/public: {label}] ({programmes})".format(
+            label=_("Offered only to other regions"),
+            programmes=_programmes(need.results, corpus),
         )
-    return f":red-badge[:material/block: Probably not served: {need.p_gap:.2f}]"
+    label = _("Probably not served: {p}", p=format(need.p_gap, ".2f"))
+    return f":red-badge[:material/block: {label}]"
 
 
 def _context(result: SearchResult) -> None:
-    st.markdown("**Context**")
+    _ = tr()
+    st.markdown("**{}**".format(_("Context")))
     rows = (
-        (":material/location_on:", "Place", result.context.places),
-        (":material/badge:", "Who is asking", result.context.actors),
-        (":material/inventory_2:", "Already in place", result.context.existing),
+        (":material/location_on:", _("Place"), result.context.places),
+        (":material/badge:", _("Who is asking"), result.context.actors),
+        (":material/inventory_2:", _("Already in place"), result.context.existing),
     )
+    not_stated = "*{}*".format(_("not stated"))
     for icon, label, values in rows:
-        value = "; ".join(escape_md(v) for v in values) if values else "*not stated*"
+        value = "; ".join(escape_md(v) for v in values) if values else not_stated
         st.markdown(f"{icon} {label}: {value}")
     if result.query_regions:
         st.caption(
-            f"Region read from your statement: {escape_md(', '.join(result.query_regions))}. "
-            "Programmes limited to other regions are ranked lower."
+            _(
+                "Region read from your statement: {regions}. Programmes limited to other "
+                "regions are ranked lower.",
+                regions=escape_md(", ".join(result.query_regions)),
+            )
         )
 
 
@@ -134,40 +142,50 @@ def _rest_of_statement(result: SearchResult) -> None:
     rest = [c for c in result.clauses if c.kind != ClauseKind.NEED]
     if not rest:
         return
-    st.markdown("**The rest of your statement**, read as context or other, not as a need")
+    _ = tr()
+    kinds = {ClauseKind.CONTEXT: _("context"), ClauseKind.OTHER: _("other")}
+    st.markdown(
+        "**{}**, {}".format(
+            _("The rest of your statement"), _("read as context or other, not as a need")
+        )
+    )
     for clause in rest:
         colour = CLAUSE_COLOURS.get(clause.kind, "gray")
-        st.markdown(
-            f":{colour}-badge[{clause.kind} {clause.probability:.2f}] {escape_md(clause.text)}"
-        )
+        kind = kinds.get(clause.kind, str(clause.kind))
+        st.markdown(f":{colour}-badge[{kind} {clause.probability:.2f}] {escape_md(clause.text)}")
 
 
 def _edit_needs() -> None:
+    _ = tr()
     options = list(dict.fromkeys([*st.session_state[READ], *st.session_state[ADDED]]))
     if PICK not in st.session_state:
         st.session_state[PICK] = [n for n in _current() if n in options]
     with st.form("edit_needs", border=False):
         keep, add, go = st.columns([4, 3, 1], vertical_alignment="bottom")
         keep.multiselect(
-            "Needs to search for",
+            _("Needs to search for"),
             options,
             key=PICK,
-            placeholder="Pick the needs to search for",
-            help="Drop a need you do not want matched; pick it again to bring it back.",
+            placeholder=_("Pick the needs to search for"),
+            help=_("Drop a need you do not want matched; pick it again to bring it back."),
         )
         add.text_input(
-            "Add a need", key=ADD, placeholder="e.g. forensic lab staff trained to identify NPS"
+            _("Add a need"),
+            key=ADD,
+            placeholder=_("e.g. forensic lab staff trained to identify NPS"),
         )
         go.form_submit_button(
-            "Search again", on_click=_search_again, type="primary", width="stretch"
+            _("Search again"), on_click=_search_again, type="primary", width="stretch"
         )
     if st.session_state.get(EMPTY):
-        st.warning("Keep or add at least one need to search for.", icon=":material/info:")
+        st.warning(_("Keep or add at least one need to search for."), icon=":material/info:")
     if st.session_state.get(CHOSEN) is not None:
         note, back = st.columns([4, 1], vertical_alignment="center")
-        note.caption("Searching for the needs you chose; your statement still gives the context.")
+        note.caption(
+            _("Searching for the needs you chose; your statement still gives the context.")
+        )
         back.button(
-            "Needs as read",
+            _("Needs as read"),
             key="needs_as_read",
             on_click=_back_to_read,
             icon=":material/undo:",
@@ -177,11 +195,12 @@ def _edit_needs() -> None:
 
 def show_reading(result: SearchResult, corpus: Corpus) -> None:
     """The "What we read" panel: needs and verdicts, context, the other clauses, the editor."""
+    _ = tr()
     with st.container(border=True):
-        st.subheader("What we read", anchor=False)
+        st.subheader(_("What we read"), anchor=False)
         needs_col, context_col = st.columns([3, 2], gap="large")
         with needs_col:
-            st.markdown("**Needs**")
+            st.markdown("**{}**".format(_("Needs")))
             for need in result.needs:
                 st.markdown(f"{escape_md(need.text)}  \n{verdict(need, corpus)}")
         with context_col:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+import errno
+import json
+import logging
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,24 +16,70 @@ from streamlit.testing.v1 import AppTest
 
 import matcher.brief
 import matcher.engine
+from matcher import cli, i18n
 from matcher.brief import Brief, render
 from tests.conftest import DATA, HashingEncoder
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
 
 
-@pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, corpus: Path) -> AppTest:
     monkeypatch.setenv("MATCHER_INDEX_DIR", str(tmp_path / "index"))
-    monkeypatch.setenv("MATCHER_CORPUS", str(DATA / "mini.jsonl"))
+    monkeypatch.setenv("MATCHER_CORPUS", str(corpus))
     monkeypatch.setattr(
         matcher.engine,
         "default_encoders",
         lambda *_: {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)},
     )
     st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    return at.run()
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    return start(tmp_path, monkeypatch, DATA / "mini.jsonl").run()
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A catalogue the test may change: the six initiatives of mini.jsonl."""
+    path = tmp_path / "catalogue.jsonl"
+    shutil.copy(DATA / "mini.jsonl", path)
+    return path
+
+
+HOSTILE_TITLE = "Alarm ![x](http://host.example/x.png) :red[red] **bold** $x^2$ :material/hub:"
+
+
+def initiative(ini_id: str, title: str, text: str) -> str:
+    record = {
+        "id": ini_id,
+        "title": title,
+        "sub_working_group": "1.2",
+        "sub_working_group_title": "Trafficking",
+        "pillar": 1,
+        "text": text,
+    }
+    return json.dumps(record) + "\n"
+
+
+def renders_markup(source: str) -> list[str]:
+    """What in a Markdown source Streamlit's renderer would turn into something other than
+    the text typed: an image or link, a bare URL, bold, LaTeX, a colour or an icon directive."""
+    found = []
+    for name, pattern in {
+        "image or link": r"(?<!\\)\]\(",
+        # remark-gfm links an address in text even when its punctuation is escaped
+        "bare URL": r"(?<!`)https?\\?:",
+        "bold": r"(?<!\\)\*\*bold",
+        "LaTeX": r"(?<!\\)\$x",
+        "colour": r"(?<!\\):red(?<!\\)\[",
+        "icon": r":material/hub",
+    }.items():
+        if re.search(pattern, source):
+            found.append(name)
+    return found
 
 
 @pytest.fixture
@@ -94,7 +145,7 @@ def test_example_button_and_filter(app: AppTest) -> None:
     app.button(key="example_Postal fentanyl, no lab").click().run()
     assert app.text_area(key="statement").value == "postal fentanyl trafficking, no forensic lab"
     assert not app.exception
-    app.sidebar.selectbox[1].select("WCO").run()  # organisation filter
+    app.selectbox(key="org").select("WCO").run()  # organisation filter
     shown = texts(app)
     assert "ID 1204" in shown and "ID 3200" not in shown
 
@@ -171,7 +222,7 @@ def test_adding_a_need_searches_for_it_too(app: AppTest, briefs: list[Brief]) ->
     assert app.multiselect(key="need_pick").value == [TRAINING, WARNING]
     assert [need[0] for need in briefs[-1].needs] == [TRAINING, WARNING]
     # the edits survive a rerun from another widget
-    app.sidebar.slider[0].set_value(5).run()
+    app.slider(key="k").set_value(5).run()
     assert list(needs_read(app)) == [TRAINING, WARNING]
 
 
@@ -202,7 +253,7 @@ def test_dropping_every_need_keeps_the_last_search(app: AppTest) -> None:
 def test_brief_keeps_edited_needs_when_the_shortlist_is_not_on_screen(
     app: AppTest, briefs: list[Brief]
 ) -> None:
-    app.sidebar.slider[0].set_value(3).run()
+    app.slider(key="k").set_value(3).run()
     app.text_area(key="statement").input(KENYA).run()
     app.checkbox(key="short_3200").check().run()
     search_again(app, drop=(MAIL, TRAINING, ZEBRA), add="detector dogs at the airport")
@@ -216,7 +267,7 @@ def test_brief_keeps_edited_needs_when_the_shortlist_is_not_on_screen(
 def test_catalogue_page_opens_an_initiative_with_neighbours(app: AppTest) -> None:
     app.switch_page("app_pages/catalogue.py").run()
     assert not app.exception
-    app.selectbox[0].select("3200: Universal Treatment Curriculum").run()
+    app.selectbox[0].select("3200").run()
     assert any("3218: Workforce Development" in m.value for m in app.markdown)
 
 
@@ -242,3 +293,228 @@ def test_missing_index_folder_parent_is_an_error_not_a_traceback(
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "cannot read" in at.error[0].value
+
+
+# -- issue 15: a changed catalogue, OS failures, markup, kept statement --------------------------
+
+
+def catalogue_count(at: AppTest) -> str:
+    return next(c.value for c in at.caption if c.value.endswith("initiatives"))
+
+
+def test_a_changed_catalogue_is_reloaded_without_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, corpus_copy: Path
+) -> None:
+    at = start(tmp_path, monkeypatch, corpus_copy).run()
+    at.switch_page("app_pages/catalogue.py").run()
+    assert catalogue_count(at) == "6 of 6 initiatives"
+    extra = tmp_path / "one.jsonl"
+    extra.write_text(
+        initiative("1299", "Seaport Container Profiling", "Profiling shipping containers."),
+        encoding="utf-8",
+    )
+    assert cli.main(["--corpus", str(corpus_copy), "corpus", "import", str(extra)]) == 0
+    at.run()
+    assert not at.exception and not at.error
+    assert catalogue_count(at) == "7 of 7 initiatives"
+    assert [t.value for t in at.toast] == ["The catalogue changed: now 7 initiatives."]
+    at.run()  # the index the reload rebuilt is the engine's own: no second reload, no toast
+    assert not at.toast and catalogue_count(at) == "7 of 7 initiatives"
+
+
+def test_an_os_failure_says_what_failed_and_is_logged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = str(tmp_path / "index" / "vectors_minilm.npy")
+
+    def full_disk(*_: object, **__: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", path)
+
+    at = start(tmp_path, monkeypatch, DATA / "mini.jsonl")
+    monkeypatch.setattr(matcher.engine.Matcher, "open", full_disk)
+    with caplog.at_level(logging.ERROR, logger="matcher.app"):
+        at.run()
+    assert not at.exception
+    shown = at.error[0].value
+    assert "No space left on device" in shown and "vectors\\_minilm\\.npy" in shown
+    assert "Free some disk space" in shown and "Something went wrong" not in shown
+    logged = [r for r in caplog.records if r.name == "matcher.app"]
+    assert logged and logged[0].exc_info is not None  # the traceback is in the server log
+
+
+def test_markup_in_the_statement_is_shown_as_text(app: AppTest) -> None:
+    app.text_area(key="statement").input(f"we need {HOSTILE_TITLE}").run()
+    assert not app.exception
+    sources = [
+        e.value
+        for kind in ("markdown", "caption", "warning", "info", "subheader", "error")
+        for e in getattr(app, kind)
+        if any(word in e.value for word in ("Alarm", "host", "bold", "hub"))
+    ]
+    assert sources  # the need is shown ...
+    assert {s: renders_markup(s) for s in sources} == {s: [] for s in sources}  # ... as text
+
+
+def test_markup_in_a_catalogue_title_is_shown_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, corpus_copy: Path
+) -> None:
+    with corpus_copy.open("a", encoding="utf-8") as handle:
+        handle.write(initiative("1298", HOSTILE_TITLE, "Customs alarm for fentanyl in parcels."))
+    at = start(tmp_path, monkeypatch, corpus_copy).run()
+    at.switch_page("app_pages/catalogue.py").run()
+    next(s for s in at.selectbox if s.label == "Open an initiative").select("1298").run()
+    assert not at.exception
+    heading = [h.value for h in at.subheader if "Alarm" in h.value]
+    assert heading and renders_markup(heading[0]) == []
+    at.switch_page("app_pages/find.py").run()
+    at.text_area(key="statement").input("customs alarm for fentanyl in parcels").run()
+    cards = [m.value for m in at.markdown if "Alarm" in m.value]
+    assert cards and all(renders_markup(c) == [] for c in cards)
+
+
+def test_the_statement_survives_a_visit_to_another_page(app: AppTest) -> None:
+    app.text_area(key="statement").input(KENYA).run()
+    app.switch_page("app_pages/map.py").run()
+    assert app.text_input[0].value == KENYA  # the Map places it
+    app.switch_page("app_pages/catalogue.py").run()
+    app.switch_page("app_pages/find.py").run()
+    assert app.text_area(key="statement").value == KENYA
+    assert list(needs_read(app)) == [MAIL, TRAINING, ZEBRA]
+
+
+def test_no_page_icon_is_fetched_from_the_internet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    icons: list[object] = []
+    set_page_config, page = st.set_page_config, st.Page
+
+    def spy_config(*args: object, **kwargs: object) -> None:
+        icons.append(kwargs.get("page_icon"))
+        set_page_config(*args, **kwargs)  # type: ignore[arg-type]
+
+    def spy_page(*args: object, **kwargs: object) -> object:
+        icons.append(kwargs.get("icon"))
+        return page(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(st, "set_page_config", spy_config)
+    monkeypatch.setattr(st, "Page", spy_page)
+    start(tmp_path, monkeypatch, DATA / "mini.jsonl").run()
+    assert len(icons) == 5
+    # Streamlit draws a :material/...: favicon from fonts.gstatic.com (page icons come from its
+    # bundled font); an emoji favicon is drawn locally
+    favicon = icons[0]
+    assert isinstance(favicon, str) and not favicon.startswith(":")
+
+
+# -- issue 14: a shareable link ------------------------------------------------------------------
+
+
+def test_a_link_reopens_the_same_statement_filters_and_shortlist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = start(tmp_path, monkeypatch, DATA / "mini.jsonl").run()
+    first.text_area(key="statement").input("fentanyl in mail and express parcels").run()
+    first.selectbox(key="org").select("WCO").run()
+    first.checkbox(key="short_1204").check().run()
+    params = dict(first.query_params)
+    assert params["q"] == ["fentanyl in mail and express parcels"] or params["q"] == (
+        "fentanyl in mail and express parcels"
+    )
+    assert any("?" in c.value and "ids=1204" in c.value for c in first.code)
+
+    again = start(tmp_path, monkeypatch, DATA / "mini.jsonl")
+    again.query_params.update({k: v[0] if isinstance(v, list) else v for k, v in params.items()})
+    again.run()
+    assert not again.exception and not again.error
+    assert again.text_area(key="statement").value == "fentanyl in mail and express parcels"
+    assert again.selectbox(key="org").value == "WCO"
+    assert again.checkbox(key="short_1204").value is True
+    assert texts(again) == texts(first)
+
+
+def test_a_link_with_unknown_values_still_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = start(tmp_path, monkeypatch, DATA / "mini.jsonl")
+    at.query_params.update({"q": "detector dogs", "org": "Nobody", "k": "zz", "ids": "9999"})
+    at.run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="org").value == ""  # any organisation
+    assert at.slider(key="k").value == 10
+
+
+# -- issue 14: the interface in six languages ------------------------------------------------------
+
+PAGES = ("app_pages/find.py", "app_pages/catalogue.py", "app_pages/overlaps.py", "app_pages/map.py")
+
+
+def test_every_app_message_is_translated() -> None:
+    assert i18n.untranslated("app") == []
+
+
+def messages_in_the_sources() -> set[str]:
+    """The first argument of every ``_()`` call in app.py and app_pages/, which must be a
+    string literal (gettext extraction cannot read anything else). Modules whose ``_`` is another
+    domain's (the brief's download buttons, the catalogue's changes panel) are checked by the
+    tests of that domain."""
+    found: set[str] = set()
+    for path in [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]:
+        source = path.read_text(encoding="utf-8")
+        if "translator(" in source and "tr()" not in source:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_":
+                first = node.args[0] if node.args else None
+                assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
+                    f"{path.name}:{node.lineno}: _() needs a string literal"
+                )
+                found.add(first.value)
+    return found
+
+
+def test_every_message_the_app_shows_is_in_the_english_catalogue() -> None:
+    english = {m.id for m in i18n._catalog("en", "app") or [] if m.id}
+    used = messages_in_the_sources()
+    assert len(used) > 50
+    assert sorted(used - english) == []
+    assert sorted(english - used) == []  # nothing stale left for translators
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES[1:])
+def test_every_page_speaks_the_chosen_language(app: AppTest, lang: str) -> None:
+    _ = i18n.translator(lang, "app")
+    app.selectbox(key="lang_choice").select(lang).run()
+    assert app.title[0].value == _("Find programmes")
+    assert app.info[0].value == _(
+        "Type a statement above or pick an example to see matching programmes."
+    )
+    app.text_area(key="statement").input(KENYA).run()
+    assert not app.exception and not app.error
+    assert app.subheader[0].value == _("What we read")
+    assert any(s.value == _("{n} programmes", n=6) for s in app.subheader)
+    for page, title in zip(PAGES[1:], ("Catalogue", "Overlaps", "Map"), strict=True):
+        app.switch_page(page).run()
+        assert not app.exception and not app.error
+        assert app.title[0].value == _(title)
+    html = [h.proto.body for h in app.get("html")]
+    assert any(f'documentElement.lang = "{lang}"' in h for h in html)
+    assert any("direction: rtl" in h for h in html) == (lang == "ar")
+
+
+def test_the_interface_follows_the_statement_language(app: AppTest) -> None:
+    app.text_area(key="statement").input(
+        "Nos médecins urgentistes ne savent pas traiter les intoxications aux NPS"
+    ).run()
+    assert not app.exception
+    assert app.title[0].value == "Trouver des programmes"
+    app.selectbox(key="lang_choice").select("en").run()  # a choice beats the guess
+    assert app.title[0].value == "Find programmes"
+
+
+def test_the_interface_follows_the_browser_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = start(tmp_path, monkeypatch, DATA / "mini.jsonl")
+    monkeypatch.setattr(type(st.context), "locale", property(lambda self: "pt-BR"))
+    at.run()
+    assert at.title[0].value == "Encontrar programas"
