@@ -32,7 +32,8 @@ from enum import StrEnum
 import numpy as np
 
 from matcher.corpus import Initiative
-from matcher.metadata import TITLE_SPLIT, TITLE_STOP, title_stem, words
+from matcher.metadata import TITLE_SPLIT, TITLE_STOP, regions_compatible, title_stem, words
+from matcher.relations import Relation, RelationKind, find_relations, is_place
 
 
 class OverlapClass(StrEnum):
@@ -61,6 +62,10 @@ class OverlapSettings:
     thematic_cosine: float = 0.75
     neighbours: int = 10
     lsh_threshold: float = 0.3
+    twin_title_share: float = 0.6
+    twin_title_cosine: float = 0.7
+    related_cosine: float = 0.6
+    max_cluster: int = 50
 
 
 @dataclass(frozen=True)
@@ -152,8 +157,7 @@ def candidate_pairs(
     hashes = []
     for i, text in enumerate(texts):
         mh = MinHash(num_perm=128, seed=1)
-        for sh in shingles(text, settings.shingle):
-            mh.update(" ".join(sh).encode("utf-8"))
+        mh.update_batch([" ".join(sh).encode("utf-8") for sh in shingles(text, settings.shingle)])
         hashes.append(mh)
         lsh.insert(str(i), mh)
     for i, mh in enumerate(hashes):
@@ -170,6 +174,86 @@ def candidate_pairs(
             for j in np.argpartition(-sims[row], k)[:k] if k > 0 else []:
                 pairs.add((min(i, int(j)), max(i, int(j))))
     return pairs
+
+
+# Words that name who a programme is for: the same programme for another of these is a twin.
+_AUDIENCES = frozenset(
+    "women girls gender adolescents adolescent youth children students prisoners judges "
+    "prosecutors police customs postal forensic parliamentarians legislators policymakers "
+    "journalists doctors nurses pharmacists universities schools families".split()
+)
+# Words any programme's title may use: they say what kind of work, not which programme.
+_GENERIC_TITLE = frozenset(
+    "training program programme programs programmes initiative project capacity capacities "
+    "building build enhancing enhance enhancement strengthening strengthen development "
+    "developing technical assistance support improving improve increase increasing "
+    "implementation use using through national international global regional countries".split()
+)
+
+
+def _stem(word: str) -> str:
+    return word[:6]
+
+
+def _title_words(ini: Initiative) -> set[str]:
+    """A title's words (stems), without places, audiences and generic words."""
+    return {
+        _stem(w)
+        for w in words(ini.title)
+        if w not in TITLE_STOP
+        and w not in _GENERIC_TITLE
+        and w not in _AUDIENCES
+        and len(w) > 2
+        and not is_place(w.capitalize())
+    }
+
+
+def distinctive_title_words(
+    initiatives: Sequence[Initiative], share: float = 0.04
+) -> list[frozenset[str]]:
+    """Each title's words (stems) but those in more than `share` of the titles ("drug", "use",
+    "prevention" in this catalogue): those say what field a programme is in, not which
+    programme it is."""
+    title_words = [_title_words(ini) for ini in initiatives]
+    counts: dict[str, int] = {}
+    for ws in title_words:
+        for w in ws:
+            counts[w] = counts.get(w, 0) + 1
+    limit = max(2, share * len(initiatives))
+    return [frozenset(w for w in ws if counts[w] <= limit) for ws in title_words]
+
+
+def title_share(wa: frozenset[str], wb: frozenset[str]) -> float:
+    """The share of the shorter title's distinctive words the other title has (0 unless they
+    share two)."""
+    shared = len(wa & wb)
+    if shared < 2:
+        return 0.0
+    return shared / min(len(wa), len(wb))
+
+
+def _regions_differ(ra: Sequence[str], rb: Sequence[str]) -> bool:
+    """Offered in different places: one global and one regional, or regions neither contains."""
+    if set(ra) == set(rb):
+        return False
+    if not ra or not rb:
+        return True
+    return not (
+        all(any(regions_compatible(x, y) for y in rb) for x in ra)
+        and all(any(regions_compatible(x, y) for y in ra) for x in rb)
+    )
+
+
+def differences(a: Initiative, b: Initiative) -> tuple[str, ...]:
+    """How two versions of one programme differ: "region", "audience" (who it is for)."""
+    out = []
+    if _regions_differ(a.regions, b.regions):
+        out.append("region")
+    if {w for w in words(a.title) if w in _AUDIENCES} != {
+        w for w in words(b.title) if w in _AUDIENCES
+    }:
+        out.append("audience")
+    return tuple(out)
 
 
 def _describe_difference(a: Initiative, b: Initiative) -> str:
@@ -195,17 +279,30 @@ def _describe_difference(a: Initiative, b: Initiative) -> str:
 
 
 def classify_pair(
-    a: Initiative, b: Initiative, cont: float, cosine: float, settings: OverlapSettings
+    a: Initiative,
+    b: Initiative,
+    cont: float,
+    cosine: float,
+    settings: OverlapSettings,
+    relation: Relation | None = None,
+    share: float = 0.0,
 ) -> tuple[OverlapClass, str] | None:
     """The class of a pair and a one-line reason, or None when it is no overlap."""
     stem_a, stem_b = title_stem(a.title), title_stem(b.title)
     phrase = shared_title_phrase(a.title, b.title)
+    differs = differences(a, b)
+    differs_in = f"; differs in: {', '.join(differs)}" if differs else ""
     if cont >= settings.verbatim_containment:
         shorter = (
             "the same text" if abs(len(a.text) - len(b.text)) < 20 else "one text inside the other"
         )
         return OverlapClass.VERBATIM, (
             f"{cont:.0%} of the shorter description's 5-word phrases recur in the other ({shorter})"
+            + differs_in
+        )
+    if relation is not None and relation.kind is RelationKind.SAME_NAME and differs:
+        return OverlapClass.NEAR_DUPLICATE, (
+            f"the same programme ({relation.describe()}){differs_in}"
         )
     if cont >= settings.near_containment or (
         cosine >= settings.twin_cosine and (phrase or cont >= settings.twin_containment)
@@ -213,7 +310,12 @@ def classify_pair(
         why = f"cosine {cosine:.2f}, {cont:.0%} shared phrasing"
         if phrase:
             why += f", both titles name '{phrase}'"
-        return OverlapClass.NEAR_DUPLICATE, why
+        return OverlapClass.NEAR_DUPLICATE, why + differs_in
+    if differs and share >= settings.twin_title_share and cosine >= settings.twin_title_cosine:
+        return OverlapClass.NEAR_DUPLICATE, (
+            f"the same programme for another {' and '.join(differs)}: titles share "
+            f"{share:.0%} of their words, cosine {cosine:.2f}{differs_in}"
+        )
     if (
         len(stem_a) >= settings.family_stem_words
         and _stem_similarity(stem_a, stem_b) >= settings.family_stem_similarity
@@ -221,12 +323,110 @@ def classify_pair(
         return OverlapClass.FAMILY, (
             f"components of one programme: both titles start '{' '.join(stem_a)}'"
         )
+    if (
+        relation is not None
+        and relation.kind is not RelationKind.SHARED
+        and cosine >= settings.related_cosine
+    ):
+        return OverlapClass.FAMILY, f"one programme: {relation.describe()}, cosine {cosine:.2f}"
     if cosine >= settings.thematic_cosine:
         return (
             OverlapClass.THEMATIC,
             f"different programmes, cosine {cosine:.2f} on their descriptions",
         )
+    if relation is not None and cosine >= settings.related_cosine:
+        return OverlapClass.THEMATIC, f"{relation.describe()}, cosine {cosine:.2f}"
     return None
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    """A candidate pair with its evidence, its class (None: no class rule holds) and how likely
+    it is worth a reviewer's look (0..1)."""
+
+    pair: OverlapPair
+    cls: OverlapClass | None
+    look: float
+    relation: str
+
+    @property
+    def a(self) -> str:
+        return self.pair.a
+
+    @property
+    def b(self) -> str:
+        return self.pair.b
+
+    def to_dict(self) -> dict[str, object]:
+        out = self.pair.to_dict()
+        out["class"] = self.cls.value if self.cls else CANDIDATE
+        out["look"] = self.look
+        out["relation"] = self.relation
+        return out
+
+
+CANDIDATE = "candidate"
+"""The class shown for a candidate pair no class rule holds for."""
+
+_NAME_EVIDENCE = {RelationKind.SAME_NAME: 0.7, RelationKind.NAMES: 0.6, RelationKind.SHARED: 0.4}
+
+
+def look_score(cont: float, cosine: float, share: float, relation: Relation | None) -> float:
+    """How likely a pair is worth a look, as a noisy-or of independent evidence: shared
+    phrasing (containment), meaning (cosine rescaled so 0.45 counts nothing and 0.9 everything),
+    a name one text gives the other, and shared distinctive title words. A ranking, not a
+    probability fitted to judgements."""
+    meaning = min(1.0, max(0.0, (cosine - 0.45) / 0.45))
+    name = _NAME_EVIDENCE[relation.kind] if relation is not None else 0.0
+    miss = (1 - cont) * (1 - meaning) * (1 - name) * (1 - 0.5 * share)
+    return round(1 - miss, 4)
+
+
+def score_pairs(
+    initiatives: Sequence[Initiative],
+    vectors: np.ndarray,
+    settings: OverlapSettings | None = None,
+) -> list[ScoredPair]:
+    """Every candidate pair with its evidence, class and review rank, most worth a look first.
+
+    Candidates: MinHash LSH neighbours, cosine nearest neighbours, and pairs a name relates
+    (`relations.find_relations`).
+    """
+    settings = settings or OverlapSettings()
+    vectors = np.asarray(vectors, dtype=np.float32)
+    texts = [ini.text for ini in initiatives]
+    shingle_sets = [shingles(t, settings.shingle) for t in texts]
+    relations = find_relations(initiatives)
+    title_words = distinctive_title_words(initiatives)
+    out = []
+    for i, j in sorted(candidate_pairs(texts, vectors, settings) | set(relations)):
+        a, b = initiatives[i], initiatives[j]
+        cont = containment(shingle_sets[i], shingle_sets[j])
+        cosine = float(vectors[i] @ vectors[j])
+        relation = relations.get((i, j))
+        share = title_share(title_words[i], title_words[j])
+        verdict = classify_pair(a, b, cont, cosine, settings, relation, share)
+        cls, reason = verdict if verdict else (None, _weak_reason(cont, cosine, relation))
+        pair = OverlapPair(
+            a=a.id,
+            b=b.id,
+            cls=cls or OverlapClass.THEMATIC,
+            score=round(max(cont, cosine), 4),
+            reason=reason,
+            containment=round(cont, 4),
+            cosine=round(cosine, 4),
+            differs=_describe_difference(a, b),
+        )
+        look = look_score(cont, cosine, share, relation)
+        out.append(ScoredPair(pair, cls, look, relation.describe() if relation else ""))
+    return sorted(out, key=lambda s: (-s.look, s.a, s.b))
+
+
+def _weak_reason(cont: float, cosine: float, relation: Relation | None) -> str:
+    bits = [f"cosine {cosine:.2f}", f"{cont:.0%} shared phrasing"]
+    if relation is not None:
+        bits.append(relation.describe())
+    return "below every class rule: " + ", ".join(bits)
 
 
 def find_overlaps(
@@ -234,38 +434,14 @@ def find_overlaps(
     vectors: np.ndarray,
     settings: OverlapSettings | None = None,
 ) -> list[OverlapPair]:
-    """All overlapping pairs, strongest class first, then by score.
+    """All overlapping pairs (those a class rule holds for), strongest class first, then by score.
 
     Args:
         initiatives: The catalogue, in order.
         vectors: One unit vector per initiative (same order).
         settings: Class thresholds.
     """
-    settings = settings or OverlapSettings()
-    vectors = np.asarray(vectors, dtype=np.float32)
-    texts = [ini.text for ini in initiatives]
-    shingle_sets = [shingles(t, settings.shingle) for t in texts]
-    found = []
-    for i, j in sorted(candidate_pairs(texts, vectors, settings)):
-        a, b = initiatives[i], initiatives[j]
-        cont = containment(shingle_sets[i], shingle_sets[j])
-        cosine = float(vectors[i] @ vectors[j])
-        verdict = classify_pair(a, b, cont, cosine, settings)
-        if verdict is None:
-            continue
-        cls, reason = verdict
-        found.append(
-            OverlapPair(
-                a=a.id,
-                b=b.id,
-                cls=cls,
-                score=round(max(cont, cosine), 4),
-                reason=reason,
-                containment=round(cont, 4),
-                cosine=round(cosine, 4),
-                differs=_describe_difference(a, b),
-            )
-        )
+    found = [s.pair for s in score_pairs(initiatives, vectors, settings) if s.cls is not None]
     return sorted(found, key=lambda p: (_STRENGTH[p.cls], -p.score, p.a, p.b))
 
 
