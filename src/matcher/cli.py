@@ -380,8 +380,10 @@ def cmd_overlaps(args: argparse.Namespace) -> int:
 
 def _reviews_dir(args: argparse.Namespace) -> Path:
     """--reviews DIR, else $MATCHER_REVIEWS_DIR, else reviews/ beside the index folder."""
+    from matcher.reviews import default_reviews_dir
+
     chosen = getattr(args, "reviews", None) or os.environ.get("MATCHER_REVIEWS_DIR")
-    return Path(chosen) if chosen else _index_dir(args).resolve().parent / "reviews"
+    return Path(chosen) if chosen else default_reviews_dir(_index_dir(args))
 
 
 def cmd_review(args: argparse.Namespace) -> int:

@@ -102,6 +102,12 @@ class QueueItem:
         return out
 
 
+def default_reviews_dir(index_dir: str | Path) -> Path:
+    """`reviews/` beside the index folder: rebuilding the index (which replaces its folder)
+    never touches it."""
+    return Path(index_dir).resolve().parent / "reviews"
+
+
 def pair_key(a: str, b: str) -> tuple[str, str]:
     """A pair in one order, whichever way round it was given."""
     return (a, b) if a <= b else (b, a)
