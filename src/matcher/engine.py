@@ -44,9 +44,9 @@ from matcher.overlaps import (
     OverlapPair,
     OverlapSettings,
     ScoredPair,
+    classified_pairs,
     cluster_overlaps,
     diff_words,
-    find_overlaps,
     score_pairs,
 )
 from matcher.projection import Projection, fit_projection
@@ -688,11 +688,13 @@ class Matcher:
             raise InputError(f"min-score must be between 0 and 1 (got {min_score})")
         with self._lock:
             if settings is not None or self._overlaps is None:
-                pairs = find_overlaps(self.corpus.initiatives, self.initiative_vectors(), settings)
+                scored = score_pairs(self.corpus.initiatives, self.initiative_vectors(), settings)
+                pairs = classified_pairs(scored)
                 clusters = cluster_overlaps(pairs, self.corpus.initiatives)
                 if settings is not None:
                     return self._filter_overlaps(pairs, clusters, cls, min_score)
                 self._overlaps = (pairs, clusters)
+                self._candidates = scored
             pairs, clusters = self._overlaps
         return self._filter_overlaps(pairs, clusters, cls, min_score)
 
@@ -707,10 +709,9 @@ class Matcher:
     def review_candidates(self) -> list[ScoredPair]:
         """Every candidate pair the overlap detectors produce, classed or not, most worth a
         reviewer's look first (the review queue before decisions are taken out)."""
-        with self._lock:
-            if self._candidates is None:
-                self._candidates = score_pairs(self.corpus.initiatives, self.initiative_vectors())
-            return self._candidates
+        if self._candidates is None:
+            self.overlaps()  # computes both at once
+        return self._candidates if self._candidates is not None else []
 
     def diff(self, a: str, b: str) -> list[DiffSegment]:
         """Word-level differences between two initiatives' descriptions."""

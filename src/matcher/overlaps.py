@@ -146,8 +146,36 @@ def _stem_similarity(a: list[str], b: list[str]) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def nearest_neighbours(vectors: np.ndarray, k: int, block: int = 1024) -> np.ndarray:
+    """Each row's k nearest other rows by cosine (n x k indices), in blocks of rows so 10,000
+    items never need a full n x n matrix in memory."""
+    n = len(vectors)
+    k = min(k, n - 1)
+    out = np.zeros((n, max(k, 0)), dtype=np.int64)
+    if k <= 0:
+        return out
+    for start in range(0, n, block):
+        sims = vectors[start : start + block] @ vectors.T
+        rows = np.arange(start, min(n, start + block))
+        sims[rows - start, rows] = -np.inf
+        out[rows] = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    return out
+
+
+def local_density(vectors: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
+    """Each row's mean cosine to its nearest neighbours: high for an initiative close to many
+    (a generic one, a hub), low for a specific one."""
+    if neighbours.shape[1] == 0:
+        return np.zeros(len(vectors), dtype=np.float32)
+    sims = np.einsum("nd,nkd->nk", vectors, vectors[neighbours])
+    return sims.mean(axis=1).astype(np.float32)
+
+
 def candidate_pairs(
-    texts: Sequence[str], vectors: np.ndarray, settings: OverlapSettings
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    settings: OverlapSettings,
+    neighbours: np.ndarray | None = None,
 ) -> set[tuple[int, int]]:
     """Pairs worth comparing: MinHash LSH neighbours and cosine nearest neighbours."""
     from datasketch import MinHash, MinHashLSH
@@ -165,14 +193,11 @@ def candidate_pairs(
             j = int(key)
             if j != i:
                 pairs.add((min(i, j), max(i, j)))
-    n = len(texts)
-    k = min(settings.neighbours, n - 1)
-    for start in range(0, n, 1024):  # blocked, so 10,000 items never need a full n x n matrix
-        sims = vectors[start : start + 1024] @ vectors.T
-        for row, i in enumerate(range(start, min(n, start + 1024))):
-            sims[row, i] = -np.inf
-            for j in np.argpartition(-sims[row], k)[:k] if k > 0 else []:
-                pairs.add((min(i, int(j)), max(i, int(j))))
+    if neighbours is None:
+        neighbours = nearest_neighbours(vectors, settings.neighbours)
+    for i, row in enumerate(neighbours):
+        for j in row:
+            pairs.add((min(i, int(j)), max(i, int(j))))
     return pairs
 
 
@@ -371,12 +396,17 @@ CANDIDATE = "candidate"
 _NAME_EVIDENCE = {RelationKind.SAME_NAME: 0.7, RelationKind.NAMES: 0.6, RelationKind.SHARED: 0.4}
 
 
-def look_score(cont: float, cosine: float, share: float, relation: Relation | None) -> float:
+def look_score(
+    cont: float, cosine: float, share: float, relation: Relation | None, density: float = 0.0
+) -> float:
     """How likely a pair is worth a look, as a noisy-or of independent evidence: shared
-    phrasing (containment), meaning (cosine rescaled so 0.45 counts nothing and 0.9 everything),
-    a name one text gives the other, and shared distinctive title words. A ranking, not a
-    probability fitted to judgements."""
-    meaning = min(1.0, max(0.0, (cosine - 0.45) / 0.45))
+    phrasing (containment), meaning, a name one text gives the other, and shared distinctive
+    title words. Meaning is the cosine less the pair's local density (CSLS, Conneau et al.
+    2018: 2 cos - r_a - r_b, here cos - (r_a + r_b) / 2 over `density`), rescaled so a pair no
+    closer than its neighbourhood counts nothing and 0.3 above it everything: two generic
+    initiatives close to everything rank below two specific ones close to each other. A
+    ranking, not a probability fitted to judgements."""
+    meaning = min(1.0, max(0.0, (cosine - density) / 0.3))
     name = _NAME_EVIDENCE[relation.kind] if relation is not None else 0.0
     miss = (1 - cont) * (1 - meaning) * (1 - name) * (1 - 0.5 * share)
     return round(1 - miss, 4)
@@ -398,8 +428,10 @@ def score_pairs(
     shingle_sets = [shingles(t, settings.shingle) for t in texts]
     relations = find_relations(initiatives)
     title_words = distinctive_title_words(initiatives)
+    neighbours = nearest_neighbours(vectors, settings.neighbours)
+    density = local_density(vectors, neighbours)
     out = []
-    for i, j in sorted(candidate_pairs(texts, vectors, settings) | set(relations)):
+    for i, j in sorted(candidate_pairs(texts, vectors, settings, neighbours) | set(relations)):
         a, b = initiatives[i], initiatives[j]
         cont = containment(shingle_sets[i], shingle_sets[j])
         cosine = float(vectors[i] @ vectors[j])
@@ -417,7 +449,7 @@ def score_pairs(
             cosine=round(cosine, 4),
             differs=_describe_difference(a, b),
         )
-        look = look_score(cont, cosine, share, relation)
+        look = look_score(cont, cosine, share, relation, float(density[i] + density[j]) / 2)
         out.append(ScoredPair(pair, cls, look, relation.describe() if relation else ""))
     return sorted(out, key=lambda s: (-s.look, s.a, s.b))
 
@@ -441,7 +473,12 @@ def find_overlaps(
         vectors: One unit vector per initiative (same order).
         settings: Class thresholds.
     """
-    found = [s.pair for s in score_pairs(initiatives, vectors, settings) if s.cls is not None]
+    return classified_pairs(score_pairs(initiatives, vectors, settings))
+
+
+def classified_pairs(scored: Sequence[ScoredPair]) -> list[OverlapPair]:
+    """The pairs a class rule holds for, strongest class first, then by score."""
+    found = [s.pair for s in scored if s.cls is not None]
     return sorted(found, key=lambda p: (_STRENGTH[p.cls], -p.score, p.a, p.b))
 
 
