@@ -254,3 +254,18 @@ def test_cli_reviews_folder_from_env_and_option(
         main(["review", "decide", "1204", "1209", "overlap", "--reviews", str(cli_env / "o")]) == 0
     )
     assert (cli_env / "o" / DB_NAME).exists()
+
+
+def test_cli_report_carries_the_review(cli_env: Path, capsys) -> None:
+    from matcher.cli import main
+
+    assert main(["overlaps", "--format", "md"]) == 0
+    assert "## Review" not in capsys.readouterr().out  # no store yet: none created
+    assert not (cli_env / "reviews").exists()
+    assert main(["review", "decide", "3200", "3218", "duplicate", "--note", "<i>x</i>"]) == 0
+    assert main(["overlaps", "--format", "md"]) == 0
+    assert "## Review: decisions and open items by cluster" in capsys.readouterr().out
+    out = cli_env / "report.html"
+    assert main(["overlaps", "--format", "html", "-o", str(out)]) == 0
+    html = out.read_text()
+    assert "&lt;i&gt;x&lt;/i&gt;" in html and "<i>x</i>" not in html

@@ -363,11 +363,20 @@ def cmd_overlaps(args: argparse.Namespace) -> int:
         )
         _print_json({"pairs": listed, "clusters": [c.to_dict() for c in clusters]})
         return 0
-    if args.format == "md":
-        _write_or_print(overlap_report.to_markdown(pairs, clusters, matcher.corpus), args.output)
-        return 0
-    if args.format == "csv":
-        _write_or_print(overlap_report.to_csv(pairs, matcher.corpus), args.output)
+    if args.format in ("md", "csv", "html"):
+        groups = _review_groups(args, matcher, clusters)
+        if args.format == "md":
+            text = overlap_report.to_markdown(pairs, clusters, matcher.corpus)
+            text += overlap_report.review_markdown(groups, matcher.corpus) if groups else ""
+        elif args.format == "csv":
+            text = (
+                overlap_report.review_csv(groups, matcher.corpus)
+                if groups
+                else overlap_report.to_csv(pairs, matcher.corpus)
+            )
+        else:
+            text = overlap_report.to_html(pairs, clusters, matcher.corpus, groups)
+        _write_or_print(text, args.output)
         return 0
     for c in clusters:
         _echo(f"[{c.cls.value}] {c.label}: {', '.join(c.ids)}")
@@ -376,6 +385,20 @@ def cmd_overlaps(args: argparse.Namespace) -> int:
         _echo(f"{p.a} ~ {p.b}  {p.cls.value:<16} {p.score:.2f}  {p.reason}")
         _echo(f"{'':>15}differs: {p.differs}")
     return 0
+
+
+def _review_groups(args: argparse.Namespace, matcher: Matcher, clusters: list[Any]) -> list[Any]:
+    """The review's decisions and open items by cluster, when a review store exists (a report
+    never creates one)."""
+    from matcher.overlap_report import review_groups
+    from matcher.reviews import DB_NAME, ReviewStore, review_queue
+
+    folder = _reviews_dir(args)
+    if not (folder / DB_NAME).exists():
+        return []
+    decisions = ReviewStore(folder).decisions()
+    queue = review_queue(matcher.review_candidates(), decisions, matcher.corpus)
+    return review_groups(clusters, decisions, queue)
 
 
 def _reviews_dir(args: argparse.Namespace) -> Path:
@@ -577,11 +600,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument(
         "--format",
-        choices=["text", "md", "csv"],
+        choices=["text", "md", "csv", "html"],
         default="text",
-        help="md or csv: a report for a secretariat meeting",
+        help="md, csv or html (printable): a report for a secretariat meeting, with the "
+        "review's decisions and open items by cluster when a review store exists",
     )
     p.add_argument("-o", "--output", help="write the report to FILE")
+    p.add_argument("--reviews", metavar="DIR", help="the review store folder (see `review`)")
     p.add_argument(
         "--all", action="store_true", help="with --json: every candidate pair (the review queue)"
     )
