@@ -6,6 +6,7 @@ import pytest
 from matcher.corpus import Corpus, Initiative
 from matcher.overlaps import (
     OverlapClass,
+    OverlapPair,
     cluster_overlaps,
     containment,
     diff_summary,
@@ -126,3 +127,17 @@ def test_real_catalogue_copies_twins_and_families(real_corpus: Corpus) -> None:
     assert clusters[("1202", "1204", "1207", "1209")].label == "Synthetic Drugs Detection Project"
     # the suite (2200) lists SNOOP (2203) among its tools: one family, not two
     assert clusters[("2200", "2203", "2204", "2205")].cls is OverlapClass.FAMILY
+
+
+def test_a_chain_of_links_is_cut_at_the_cluster_cap() -> None:
+    items = [ini(str(2000 + n), f"Entry {n}", f"Text {n}.") for n in range(12)]
+    # a chain 0-1-2-...-11, each link weaker than the one before
+    chain = [
+        OverlapPair(items[n].id, items[n + 1].id, OverlapClass.FAMILY, 0.9 - n / 100, "", 0, 0, "")
+        for n in range(11)
+    ]
+    clusters = cluster_overlaps(chain, items, max_cluster=5)
+    assert max(len(c.ids) for c in clusters) == 5
+    # the strongest links are kept: the first five entries are one cluster
+    assert clusters[0].ids == tuple(i.id for i in items[:5])
+    assert len(cluster_overlaps(chain, items, max_cluster=50)) == 1

@@ -356,12 +356,8 @@ def cmd_overlaps(args: argparse.Namespace) -> int:
     matcher = _open(args)
     pairs, clusters = matcher.overlaps(cls=args.cls, min_score=args.min_score)
     if args.json:
-        listed = (
-            [s.to_dict() for s in matcher.review_candidates()]
-            if getattr(args, "all", False)
-            else [p.to_dict() for p in pairs]
-        )
-        _print_json({"pairs": listed, "clusters": [c.to_dict() for c in clusters]})
+        listed = matcher.review_candidates() if getattr(args, "all", False) else pairs
+        _stream_json({"pairs": listed, "clusters": clusters})
         return 0
     if args.format in ("md", "csv", "html"):
         groups = _review_groups(args, matcher, clusters)
@@ -407,6 +403,19 @@ def _reviews_dir(args: argparse.Namespace) -> Path:
 
     chosen = getattr(args, "reviews", None) or os.environ.get("MATCHER_REVIEWS_DIR")
     return Path(chosen) if chosen else default_reviews_dir(_index_dir(args))
+
+
+def _stream_json(lists: dict[str, Sequence[Any]]) -> None:
+    """A JSON object of lists written item by item, one item a line, so 10,000 initiatives'
+    pairs are never one string in memory (each item has a to_dict())."""
+    out = sys.stdout
+    out.write("{")
+    for n, (key, items) in enumerate(lists.items()):
+        out.write(("," if n else "") + f"\n  {json.dumps(key)}: [")
+        for m, item in enumerate(items):
+            out.write(("," if m else "") + "\n    " + _json_text(item.to_dict()))
+        out.write("\n  ]" if items else "]")
+    out.write("\n}\n")
 
 
 def cmd_review(args: argparse.Namespace) -> int:

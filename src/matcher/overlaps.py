@@ -25,9 +25,12 @@ matrix product (about 10,000 x 10,000 x 384 multiply-adds, seconds) and MinHash 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+import zlib
+from collections.abc import Hashable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 import numpy as np
 
@@ -114,6 +117,24 @@ class DiffSegment:
     text: str
 
 
+@lru_cache(maxsize=65536)
+def _title_tokens(title: str) -> tuple[str, ...]:
+    """A title's lower-cased words (cached: each title is compared with many others)."""
+    return tuple(words(title))
+
+
+@lru_cache(maxsize=65536)
+def _title_content(title: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A title's words but stop words, in order and as a set (cached)."""
+    kept = tuple(w for w in _title_tokens(title) if w not in TITLE_STOP)
+    return kept, frozenset(kept)
+
+
+@lru_cache(maxsize=65536)
+def _title_stem(title: str) -> tuple[str, ...]:
+    return tuple(title_stem(title))
+
+
 def shingles(text: str, n: int) -> set[tuple[str, ...]]:
     """Word n-grams of a text (the whole text as one shingle when shorter than n)."""
     w = words(text)
@@ -122,7 +143,7 @@ def shingles(text: str, n: int) -> set[tuple[str, ...]]:
     return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
 
 
-def containment(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
+def containment(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
     """The larger share of either set found in the other (1.0 when one contains the other)."""
     if not a or not b:
         return 0.0
@@ -132,33 +153,37 @@ def containment(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
 
 def shared_title_phrase(a: str, b: str, min_words: int = 3) -> str:
     """The longest run of 3+ content words both titles contain, or ""."""
-    wa = [w for w in words(a) if w not in TITLE_STOP]
-    wb = [w for w in words(b) if w not in TITLE_STOP]
+    (wa, sa), (wb, sb) = _title_content(a), _title_content(b)
+    if len(sa & sb) < min_words:  # no run of min_words without as many shared words
+        return ""
     match = difflib.SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match()
     if match.size >= min_words:
         return " ".join(wa[match.a : match.a + match.size])
     return ""
 
 
-def _stem_similarity(a: list[str], b: list[str]) -> float:
+def _stem_similarity(a: Sequence[str], b: Sequence[str]) -> float:
     if not a or not b:
         return 0.0
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def nearest_neighbours(vectors: np.ndarray, k: int, block: int = 1024) -> np.ndarray:
-    """Each row's k nearest other rows by cosine (n x k indices), in blocks of rows so 10,000
-    items never need a full n x n matrix in memory."""
+def nearest_neighbours(vectors: np.ndarray, k: int) -> np.ndarray:
+    """Each row's k nearest other rows by cosine (n x k indices), from a FAISS inner-product
+    index over the vectors (index.flat_ip_index): top-k search, no n x n matrix kept."""
+    from matcher.index import flat_ip_index
+
     n = len(vectors)
     k = min(k, n - 1)
-    out = np.zeros((n, max(k, 0)), dtype=np.int64)
     if k <= 0:
-        return out
-    for start in range(0, n, block):
-        sims = vectors[start : start + block] @ vectors.T
-        rows = np.arange(start, min(n, start + block))
-        sims[rows - start, rows] = -np.inf
-        out[rows] = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        return np.zeros((n, 0), dtype=np.int64)
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    _, found = flat_ip_index(vectors).search(vectors, k + 1)
+    out = np.zeros((n, k), dtype=np.int64)
+    for i, row in enumerate(found):
+        others = [int(j) for j in row if j != i and j >= 0][:k]
+        out[i, : len(others)] = others
+        out[i, len(others) :] = others[-1] if others else (i + 1) % n
     return out
 
 
@@ -171,28 +196,46 @@ def local_density(vectors: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
     return sims.mean(axis=1).astype(np.float32)
 
 
+_PERMUTATIONS = 64  # enough for a 0.3 Jaccard threshold; half the hashing of 128
+
+
+def _crc32(data: bytes) -> int:
+    """The 32-bit hash MinHash permutes (CRC-32: deterministic, and cheaper than SHA-1)."""
+    return zlib.crc32(data)
+
+
 def candidate_pairs(
     texts: Sequence[str],
     vectors: np.ndarray,
     settings: OverlapSettings,
     neighbours: np.ndarray | None = None,
+    shingle_sets: Sequence[AbstractSet[tuple[str, ...]]] | None = None,
 ) -> set[tuple[int, int]]:
     """Pairs worth comparing: MinHash LSH neighbours and cosine nearest neighbours."""
     from datasketch import MinHash, MinHashLSH
 
     pairs: set[tuple[int, int]] = set()
-    lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=128)
-    hashes = []
-    for i, text in enumerate(texts):
-        mh = MinHash(num_perm=128, seed=1)
-        mh.update_batch([" ".join(sh).encode("utf-8") for sh in shingles(text, settings.shingle)])
-        hashes.append(mh)
-        lsh.insert(str(i), mh)
+    lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=_PERMUTATIONS)
+    if shingle_sets is None:
+        shingle_sets = [shingles(t, settings.shingle) for t in texts]
+    hashes = MinHash.bulk(
+        [[" ".join(sh).encode("utf-8") for sh in sets] for sets in shingle_sets],
+        num_perm=_PERMUTATIONS,
+        seed=1,
+        hashfunc=_crc32,
+    )
+    signatures = np.stack([mh.hashvalues for mh in hashes]) if hashes else np.zeros((0, 1))
+    with lsh.insertion_session() as session:
+        for i, mh in enumerate(hashes):
+            session.insert(i, mh, check_duplication=False)
+    cap = max(1, settings.neighbours)
     for i, mh in enumerate(hashes):
-        for key in lsh.query(mh):
-            j = int(key)
-            if j != i:
-                pairs.add((min(i, j), max(i, j)))
+        hits = np.array([j for j in lsh.query(mh) if j != i], dtype=np.int64)
+        if len(hits) > cap:  # the closest by estimated Jaccard: a text copied into 500
+            jaccard = (signatures[hits] == signatures[i]).mean(axis=1)  # others stays linear
+            hits = hits[np.argsort(-jaccard, kind="stable")[:cap]]
+        for j in hits.tolist():
+            pairs.add((min(i, j), max(i, j)))
     if neighbours is None:
         neighbours = nearest_neighbours(vectors, settings.neighbours)
     for i, row in enumerate(neighbours):
@@ -257,7 +300,8 @@ def title_share(wa: frozenset[str], wb: frozenset[str]) -> float:
     return shared / min(len(wa), len(wb))
 
 
-def _regions_differ(ra: Sequence[str], rb: Sequence[str]) -> bool:
+@lru_cache(maxsize=4096)
+def _regions_differ(ra: tuple[str, ...], rb: tuple[str, ...]) -> bool:
     """Offered in different places: one global and one regional, or regions neither contains."""
     if set(ra) == set(rb):
         return False
@@ -272,31 +316,52 @@ def _regions_differ(ra: Sequence[str], rb: Sequence[str]) -> bool:
 def differences(a: Initiative, b: Initiative) -> tuple[str, ...]:
     """How two versions of one programme differ: "region", "audience" (who it is for)."""
     out = []
-    if _regions_differ(a.regions, b.regions):
+    if _regions_differ(tuple(a.regions), tuple(b.regions)):
         out.append("region")
-    if {w for w in words(a.title) if w in _AUDIENCES} != {
-        w for w in words(b.title) if w in _AUDIENCES
-    }:
+    if _AUDIENCES.intersection(_title_tokens(a.title)) != _AUDIENCES.intersection(
+        _title_tokens(b.title)
+    ):
         out.append("audience")
     return tuple(out)
 
 
+@lru_cache(maxsize=65536)
+def _metadata_differences(
+    orgs_a: tuple[str, ...],
+    orgs_b: tuple[str, ...],
+    regions_a: tuple[str, ...],
+    regions_b: tuple[str, ...],
+    swg_a: str,
+    swg_b: str,
+) -> tuple[str, ...]:
+    """Organisations, regions and sub-working groups that differ (cached: few combinations)."""
+    bits = []
+    if set(orgs_a) != set(orgs_b):
+        bits.append(
+            f"organisations {', '.join(orgs_a) or 'unnamed'} vs {', '.join(orgs_b) or 'unnamed'}"
+        )
+    if set(regions_a) != set(regions_b):
+        bits.append(
+            f"regions {', '.join(regions_a) or 'global'} vs {', '.join(regions_b) or 'global'}"
+        )
+    if swg_a != swg_b:
+        bits.append(f"sub-working groups {swg_a} vs {swg_b}")
+    return tuple(bits)
+
+
 def _describe_difference(a: Initiative, b: Initiative) -> str:
     """What differs between two initiatives, in one line."""
-    bits = []
-    if set(a.organizations) != set(b.organizations):
-        bits.append(
-            f"organisations {', '.join(a.organizations) or 'unnamed'} vs "
-            f"{', '.join(b.organizations) or 'unnamed'}"
+    bits = list(
+        _metadata_differences(
+            a.organizations,
+            b.organizations,
+            a.regions,
+            b.regions,
+            a.sub_working_group,
+            b.sub_working_group,
         )
-    if set(a.regions) != set(b.regions):
-        bits.append(
-            f"regions {', '.join(a.regions) or 'global'} vs {', '.join(b.regions) or 'global'}"
-        )
-    if a.sub_working_group != b.sub_working_group:
-        bits.append(f"sub-working groups {a.sub_working_group} vs {b.sub_working_group}")
-    ta = {w for w in words(a.title) if w not in TITLE_STOP}
-    tb = {w for w in words(b.title) if w not in TITLE_STOP}
+    )
+    ta, tb = _title_content(a.title)[1], _title_content(b.title)[1]
     only_a, only_b = sorted(ta - tb)[:4], sorted(tb - ta)[:4]
     if only_a or only_b:
         bits.append(f"title words {' '.join(only_a) or '-'} vs {' '.join(only_b) or '-'}")
@@ -313,9 +378,12 @@ def classify_pair(
     share: float = 0.0,
 ) -> tuple[OverlapClass, str] | None:
     """The class of a pair and a one-line reason, or None when it is no overlap."""
-    stem_a, stem_b = title_stem(a.title), title_stem(b.title)
-    phrase = shared_title_phrase(a.title, b.title)
-    differs = differences(a, b)
+    stem_a, stem_b = _title_stem(a.title), _title_stem(b.title)
+    twin_title = share >= settings.twin_title_share and cosine >= settings.twin_title_cosine
+    same_name = relation is not None and relation.kind is RelationKind.SAME_NAME
+    near = cont >= settings.near_containment or cosine >= settings.twin_cosine
+    # what differs is read only where a copy or twin rule may hold (most pairs are neither)
+    differs = differences(a, b) if (near or twin_title or same_name) else ()
     differs_in = f"; differs in: {', '.join(differs)}" if differs else ""
     if cont >= settings.verbatim_containment:
         shorter = (
@@ -325,10 +393,11 @@ def classify_pair(
             f"{cont:.0%} of the shorter description's 5-word phrases recur in the other ({shorter})"
             + differs_in
         )
-    if relation is not None and relation.kind is RelationKind.SAME_NAME and differs:
+    if relation is not None and same_name and differs:
         return OverlapClass.NEAR_DUPLICATE, (
             f"the same programme ({relation.describe()}){differs_in}"
         )
+    phrase = shared_title_phrase(a.title, b.title) if near else ""
     if cont >= settings.near_containment or (
         cosine >= settings.twin_cosine and (phrase or cont >= settings.twin_containment)
     ):
@@ -336,7 +405,7 @@ def classify_pair(
         if phrase:
             why += f", both titles name '{phrase}'"
         return OverlapClass.NEAR_DUPLICATE, why + differs_in
-    if differs and share >= settings.twin_title_share and cosine >= settings.twin_title_cosine:
+    if differs and twin_title:
         return OverlapClass.NEAR_DUPLICATE, (
             f"the same programme for another {' and '.join(differs)}: titles share "
             f"{share:.0%} of their words, cosine {cosine:.2f}{differs_in}"
@@ -426,15 +495,21 @@ def score_pairs(
     vectors = np.asarray(vectors, dtype=np.float32)
     texts = [ini.text for ini in initiatives]
     shingle_sets = [shingles(t, settings.shingle) for t in texts]
+    # shingles as hashes: intersecting ints is several times faster than intersecting tuples of
+    # words (Python rehashes a tuple each time); 64-bit collisions are negligible here
+    hashed = [frozenset(hash(sh) for sh in sets) for sets in shingle_sets]
     relations = find_relations(initiatives)
     title_words = distinctive_title_words(initiatives)
     neighbours = nearest_neighbours(vectors, settings.neighbours)
     density = local_density(vectors, neighbours)
     out = []
-    for i, j in sorted(candidate_pairs(texts, vectors, settings, neighbours) | set(relations)):
+    found = candidate_pairs(texts, vectors, settings, neighbours, shingle_sets)
+    candidates = sorted(found | set(relations))
+    rows = np.asarray(candidates, dtype=np.int64).reshape(-1, 2)
+    cosines = np.einsum("nd,nd->n", vectors[rows[:, 0]], vectors[rows[:, 1]]).tolist()
+    for (i, j), cosine in zip(candidates, cosines, strict=True):
         a, b = initiatives[i], initiatives[j]
-        cont = containment(shingle_sets[i], shingle_sets[j])
-        cosine = float(vectors[i] @ vectors[j])
+        cont = containment(hashed[i], hashed[j])
         relation = relations.get((i, j))
         share = title_share(title_words[i], title_words[j])
         verdict = classify_pair(a, b, cont, cosine, settings, relation, share)
@@ -483,30 +558,43 @@ def classified_pairs(scored: Sequence[ScoredPair]) -> list[OverlapPair]:
 
 
 def cluster_overlaps(
-    pairs: Sequence[OverlapPair], initiatives: Sequence[Initiative]
+    pairs: Sequence[OverlapPair],
+    initiatives: Sequence[Initiative],
+    *,
+    max_cluster: int = OverlapSettings.max_cluster,
 ) -> list[OverlapCluster]:
-    """Connected groups of overlapping initiatives.
+    """Connected groups of overlapping initiatives, none larger than `max_cluster`.
 
-    Copies, twins and families are joined first (graph components); thematic overlaps then form
-    their own groups among the initiatives they link, so one generic neighbour does not chain
-    every treatment programme into a single cluster: a thematic link joins two initiatives only
-    when they are each other's strongest thematic match and neither is already in a copy, twin
-    or family group.
+    Copies, twins and families are joined first, strongest link first (class, then score); a
+    link that would make a group larger than `max_cluster` is left out of the grouping (the pair
+    itself is still listed), so a chain of weak links cannot pull a catalogue of 10,000 into
+    one component. Thematic overlaps then form their own groups among the initiatives they
+    link, so one generic neighbour does not chain every treatment programme into a single
+    cluster: a thematic link joins two initiatives only when they are each other's strongest
+    thematic match (mutual best) and neither is already in a copy, twin or family group.
     """
     by_id = {ini.id: ini for ini in initiatives}
     parent: dict[str, str] = {}
+    size: dict[str, int] = {}
 
     def find(x: str) -> str:
-        parent.setdefault(x, x)
+        if x not in parent:
+            parent[x], size[x] = x, 1
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
     def union(x: str, y: str) -> None:
-        parent[find(x)] = find(y)
+        rx, ry = find(x), find(y)
+        if rx != ry and size[rx] + size[ry] <= max_cluster:
+            parent[rx] = ry
+            size[ry] += size[rx]
 
-    strong = [p for p in pairs if p.cls is not OverlapClass.THEMATIC]
+    strong = sorted(
+        (p for p in pairs if p.cls is not OverlapClass.THEMATIC),
+        key=lambda p: (_STRENGTH[p.cls], -p.score, p.a, p.b),
+    )
     for p in strong:
         union(p.a, p.b)
     best: dict[str, OverlapPair] = {}
@@ -527,17 +615,20 @@ def cluster_overlaps(
     groups: dict[str, list[str]] = {}
     for x in list(parent):
         groups.setdefault(find(x), []).append(x)
+    strongest: dict[str, OverlapClass] = {}
+    for p in pairs:
+        if p.a not in parent or p.b not in parent or (root := find(p.a)) != find(p.b):
+            continue
+        if root not in strongest or _STRENGTH[p.cls] < _STRENGTH[strongest[root]]:
+            strongest[root] = p.cls
     clusters = []
     order = {ini.id: n for n, ini in enumerate(initiatives)}
-    for members in groups.values():
-        if len(members) < 2:
+    for root, members in groups.items():
+        if len(members) < 2 or root not in strongest:
             continue
         members.sort(key=lambda x: order.get(x, 0))
-        inside = [p for p in pairs if p.a in members and p.b in members]
-        if not inside:
-            continue
-        cls = min((p.cls for p in inside), key=lambda c: _STRENGTH[c])
-        clusters.append(OverlapCluster(_label([by_id[m] for m in members]), tuple(members), cls))
+        label = _label([by_id[m] for m in members])
+        clusters.append(OverlapCluster(label, tuple(members), strongest[root]))
     return sorted(clusters, key=lambda c: (_STRENGTH[c.cls], -len(c.ids), c.ids))
 
 

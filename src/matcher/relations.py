@@ -35,6 +35,8 @@ _ACRONYM = re.compile(r"(?<![\w#])(?:#[A-Za-z]\w+|[a-z]{0,3}[A-Z][A-Z0-9]{1,14}s
 _DEFINED = re.compile(r"[\(\[]\s*([a-z]{0,3}[A-Z][A-Z0-9-]{1,14}s?)\s*[\)\]]")
 _KNOWN_AS = re.compile(r"\(([^()]{0,60}?acronym,?\s+([A-Z][A-Z0-9]{1,14}))\)")
 _WORD_RE = re.compile(r"[#\w][\w'’/-]*")
+# words that hold a capital letter (or a #): only those can be acronyms or joined to one
+_ACRONYM_OR_COMPOUND = re.compile(r"#?[\w'’/-]*[A-Z][\w'’/-]*")
 _CONNECTORS = frozenset("of on for and the to in & de".split())
 _LEADS = frozenset("the a an this that these those its their our".split())
 _ROMAN = frozenset("II III IV VI VII VIII IX XI XII".split())
@@ -200,25 +202,35 @@ def proper_names(
     """Capitalised names of two or more capitalised words ("Early Warning System of the
     Americas"); an acronym or an organisation's name ends a name, a leading article is dropped,
     and the first word of a sentence does not start one."""
-    out = []
-    for sentence in re.split(r"[.;:!?\n()\[\]\"“”]|\s[-–—]\s|,", text):
-        tokens = _WORD_RE.findall(sentence)
-        run: list[str] = []
-        for n, w in enumerate([*tokens, "."]):
-            capital = (
-                (w[:1].isupper() or bool(_ACRONYM.fullmatch(w)))
-                and n > 0
-                and not _is_org_token(w, orgs)
-            )
-            if capital or (run and w.lower() in _CONNECTORS):
-                run.append(w)
-                continue
-            while run and run[-1].lower() in _CONNECTORS:
-                run.pop()
-            if sum(1 for x in run if x[:1].isupper()) >= 2 and len(run) <= max_words:
-                out.append(tuple(run))
-            run = []
+    out: list[tuple[str, ...]] = []
+    for fragment in re.split(r"[.;:!?\n()\[\]\"“”]|\s[-–—]\s|,", text):
+        out.extend(_fragment_names(fragment, orgs, max_words))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _fragment_names(
+    fragment: str, orgs: frozenset[str], max_words: int
+) -> tuple[tuple[str, ...], ...]:
+    """proper_names of one fragment between punctuation (cached: catalogues repeat phrases)."""
+    out = []
+    tokens = _WORD_RE.findall(fragment)
+    run: list[str] = []
+    for n, w in enumerate([*tokens, "."]):
+        capital = (
+            (w[:1].isupper() or bool(_ACRONYM.fullmatch(w)))
+            and n > 0
+            and not _is_org_token(w, orgs)
+        )
+        if capital or (run and w.lower() in _CONNECTORS):
+            run.append(w)
+            continue
+        while run and run[-1].lower() in _CONNECTORS:
+            run.pop()
+        if sum(1 for x in run if x[:1].isupper()) >= 2 and len(run) <= max_words:
+            out.append(tuple(run))
+        run = []
+    return tuple(out)
 
 
 def title_names(title: str, orgs: frozenset[str] = frozenset()) -> set[str]:
@@ -273,9 +285,10 @@ def index_names(
     users: dict[str, set[int]] = {}
     in_title: dict[str, set[int]] = {}
     loose: dict[str, set[int]] = {}  # written in any case: a common term's users too
+    memo: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
     for row, ini in enumerate(initiatives):
         for text, is_title in ((ini.title, True), (ini.text, False)):
-            found_names, any_case = _names_in(text, by_first, orgs)
+            found_names, any_case = _names_in(text, by_first, orgs, memo)
             if is_title:
                 found_names |= title_names(text, orgs)
                 for name in found_names:
@@ -299,13 +312,35 @@ def index_names(
     )
 
 
+_Table = dict[str, list[tuple[tuple[str, ...], str]]]
+
+
 def _names_in(
-    text: str, by_first: dict[str, list[tuple[tuple[str, ...], str]]], orgs: frozenset[str]
+    text: str,
+    by_first: _Table,
+    orgs: frozenset[str],
+    memo: dict[str, tuple[frozenset[str], frozenset[str]]] | None = None,
 ) -> tuple[set[str], set[str]]:
     """Names used in a text: acronyms as written, phrases whose first word is capitalised here
-    (the rest in any case), the longest at each word; and the phrases written in any case."""
+    (the rest in any case), the longest at each word; and the phrases written in any case.
+    Read sentence by sentence, each sentence once (`memo`: catalogues repeat sentences)."""
+    memo = {} if memo is None else memo
+    found: set[str] = set()
+    any_case: set[str] = set()
+    for sentence in re.split(r"(?<=[.!?:;])\s+|\n", text):
+        if sentence not in memo:
+            memo[sentence] = _sentence_names(sentence, by_first, orgs)
+        named, loose = memo[sentence]
+        found |= named
+        any_case |= loose
+    return found, any_case
+
+
+def _sentence_names(
+    sentence: str, by_first: _Table, orgs: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str]]:
     found = set()
-    for t in _WORD_RE.findall(text):
+    for t in _ACRONYM_OR_COMPOUND.findall(sentence):
         if "-" in t or "/" in t:
             if _is_org_token(t, orgs):
                 continue
@@ -316,27 +351,25 @@ def _names_in(
             found.add(t if t.startswith("#") else _acronym_key(t))
     found = {k for k in found if k not in orgs and k not in _ROMAN and not is_place(k)}
     any_case: set[str] = set()
-    for sentence in re.split(r"(?<=[.!?:;])\s+|\n", text):
-        tokens = _WORD_RE.findall(sentence)
-        keys = [_word_key(t).lower() for t in tokens]
-        # every word capitalised (a Title Case title) or the sentence's first word: a capital
-        # says less, so a short name ("Technical Assistance", "Drug Use Disorders") does not
-        # count there
-        title_case = sum(t[:1].isupper() for t in tokens) >= 0.7 * max(1, len(tokens))
-        i = 0
-        while i < len(keys):
-            step = 1
-            for parts, name in by_first.get(keys[i], ()):
-                if tuple(keys[i : i + len(parts)]) != parts:
-                    continue
-                step = len(parts)
-                any_case.add(name)
-                capital = tokens[i][:1].isupper()
-                if capital and len(parts) >= (4 if title_case else 3 if i == 0 else 2):
-                    found.add(name)
-                break
-            i += step
-    return found, any_case
+    tokens = _WORD_RE.findall(sentence)
+    keys = [_word_key(t).lower() for t in tokens]
+    # every word capitalised (a Title Case title) or the sentence's first word: a capital says
+    # less, so a short name ("Technical Assistance", "Drug Use Disorders") does not count there
+    title_case = sum(t[:1].isupper() for t in tokens) >= 0.7 * max(1, len(tokens))
+    i = 0
+    while i < len(keys):
+        step = 1
+        for parts, name in by_first.get(keys[i], ()):
+            if tuple(keys[i : i + len(parts)]) != parts:
+                continue
+            step = len(parts)
+            any_case.add(name)
+            capital = tokens[i][:1].isupper()
+            if capital and len(parts) >= (4 if title_case else 3 if i == 0 else 2):
+                found.add(name)
+            break
+        i += step
+    return frozenset(found), frozenset(any_case)
 
 
 def find_relations(
