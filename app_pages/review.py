@@ -101,18 +101,15 @@ else:
                 st.rerun()
 
 st.subheader(_("Export decisions"))
-e1, e2 = st.columns(2)
-e1.download_button(
-    _("Decisions (CSV)"),
-    export_text(decisions, matcher.corpus, "csv"),
-    "review-decisions.csv",
-    "text/csv",
-    width="stretch",
+exports = (
+    (_("Decisions (CSV)"), "csv", "text/csv"),
+    (_("Decisions (JSON)"), "json", "application/json"),
 )
-e2.download_button(
-    _("Decisions (JSON)"),
-    export_text(decisions, matcher.corpus, "json"),
-    "review-decisions.json",
-    "application/json",
-    width="stretch",
-)
+for col, (label, fmt, mime) in zip(st.columns(2), exports, strict=True):
+    col.download_button(
+        label,
+        export_text(decisions, matcher.corpus, fmt),
+        f"review-decisions.{fmt}",
+        mime,
+        width="stretch",
+    )

@@ -44,8 +44,14 @@ def synthetic(n: int, seed: int) -> list[Initiative]:
         title = f"{rng.choice(real).title} {k}"
         out.append(
             Initiative(
-                f"S{k}", title, base.sub_working_group, base.sub_working_group_title,
-                base.pillar, text, base.organizations, base.regions,
+                f"S{k}",
+                title,
+                base.sub_working_group,
+                base.sub_working_group_title,
+                base.pillar,
+                text,
+                base.organizations,
+                base.regions,
             )
         )
     return out

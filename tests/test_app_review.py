@@ -5,29 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import matcher.engine
 from matcher.reviews import ReviewStore
-from tests.conftest import DATA, HashingEncoder
+from tests.test_app import app as _app_fixture  # noqa: F401  (a fixture by this name)
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 @pytest.fixture
-def page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("MATCHER_INDEX_DIR", str(tmp_path / "index"))
-    monkeypatch.setenv("MATCHER_CORPUS", str(DATA / "mini.jsonl"))
+def page(
+    _app_fixture: AppTest,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AppTest:
+    """The review page of the app on the mini catalogue (test_app's fixture), with its own
+    review store."""
     monkeypatch.setenv("MATCHER_REVIEWS_DIR", str(tmp_path / "reviews"))
-    monkeypatch.setattr(
-        matcher.engine,
-        "default_encoders",
-        lambda *_: {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)},
-    )
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("app_pages/review.py").run()
+    at = _app_fixture.switch_page("app_pages/review.py").run()
     assert not at.exception
     return at
 

@@ -25,6 +25,7 @@ from matcher.reviews import (
     review_queue,
     texts_hash,
 )
+from tests.test_cli import env as _env_fixture  # noqa: F401  (a fixture by this name)
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
@@ -125,12 +126,12 @@ WRITER = textwrap.dedent(
 
 
 def _writer(folder: Path, prefix: str, count: int) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": SRC}
+    child_env = {**os.environ, "PYTHONPATH": SRC}
     return subprocess.Popen(
         [sys.executable, "-c", WRITER, str(folder), prefix, str(count)],
         stdout=subprocess.PIPE,
         text=True,
-        env=env,
+        env=child_env,
     )
 
 
@@ -199,20 +200,10 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    import matcher.encoders
-    import matcher.engine
-    from tests.conftest import DATA, HashingEncoder
-
-    def fakes(*_: object) -> dict[str, HashingEncoder]:
-        return {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)}
-
-    monkeypatch.setenv("MATCHER_INDEX_DIR", str(tmp_path / "index"))
-    monkeypatch.setenv("MATCHER_CORPUS", str(DATA / "mini.jsonl"))
+def cli_env(_env_fixture: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # noqa: F811
+    """test_cli's environment (mini catalogue, fake encoders), with no review folder set."""
     monkeypatch.delenv("MATCHER_REVIEWS_DIR", raising=False)
-    monkeypatch.setattr(matcher.engine, "default_encoders", fakes)
-    monkeypatch.setattr(matcher.encoders, "default_encoders", fakes)
-    return tmp_path
+    return _env_fixture
 
 
 def test_cli_review_list_decide_export(cli_env: Path, capsys) -> None:

@@ -1,25 +1,34 @@
 """Where the catalogue repeats itself: verbatim copies, near-duplicates, programme families and
-thematic overlaps, with clusters and word-level diffs.
+thematic overlaps, with clusters, word-level diffs and a review ranking of every candidate pair.
 
 Evidence for a pair:
 * containment: the share of one description's 5-word phrases found in the other (the larger of
   the two directions), so a text copied inside a longer one still scores 1.0;
 * cosine: similarity of the two initiatives' MiniLM vectors (mean of their passages);
 * title stem: the named programme both titles start with ("Synthetic Drugs Detection Project -
-  ...", "Next Generation Targeting Tools ... :"), compared word by word.
+  ...", "Next Generation Targeting Tools ... :"), compared word by word;
+* names (relations.py): a programme, tool or acronym the catalogue defines that both titles
+  carry, or that one description names and the other's title carries;
+* title share: the distinctive title words two titles share (places, audiences and words in
+  more than 4% of titles left out), and what differs: region, audience (who it is for).
 
 Class rules (evidence, not per-pair tuning; thresholds in `OverlapSettings`):
 * verbatim: containment >= 0.9: the same description (or one inside the other) under two ids;
-* near-duplicate: the same programme described twice: containment >= 0.5, or cosine >= 0.85 with
-  a shared title phrase or containment >= 0.3 (twins that differ only in region or scope);
-* family: distinct components of one named programme (a shared title stem of 3+ words);
+* near-duplicate: the same programme described twice or offered again for another region or
+  audience ("differs in: region"): both titles carry the same name and region or audience
+  differ; or containment >= 0.5; or cosine >= 0.85 with a shared title phrase or containment
+  >= 0.3; or region/audience differ, titles share >= 60% of their distinctive words and
+  cosine >= 0.7;
+* family: distinct components of one named programme: a shared title stem of 3+ words, or a
+  name one carries and the other names (a suite listing its tools) with cosine >= 0.6;
 * thematic-overlap: different programmes with cosine >= 0.75 (on this catalogue the top 0.3% of
-  the 6,903 pairs: those a reader agrees serve the same need for the same audience).
+  the 6,903 pairs), or both descriptions naming the same rare name with cosine >= 0.6.
 
-Candidate pairs come from MinHash LSH (datasketch) over 5-word shingles plus each initiative's
-nearest neighbours by cosine, so the work grows with the number of initiatives times the
-neighbours kept, not with all pairs: at 10,000 initiatives the cosine step is a blocked
-matrix product (about 10,000 x 10,000 x 384 multiply-adds, seconds) and MinHash is linear.
+Candidate pairs come from MinHash LSH (datasketch) over 5-word shingles (at most `neighbours`
+hits per initiative, the closest by estimated Jaccard), each initiative's `neighbours` nearest
+by cosine (a FAISS top-k search) and the pairs a name relates, so the work grows with the
+number of initiatives times the neighbours kept, not with all pairs. Every candidate is scored
+for review (`score_pairs`), classed or not; clusters are capped at `max_cluster` members.
 """
 
 from __future__ import annotations
