@@ -201,8 +201,10 @@ def local_density(vectors: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
     (a generic one, a hub), low for a specific one."""
     if neighbours.shape[1] == 0:
         return np.zeros(len(vectors), dtype=np.float32)
-    sims = np.einsum("nd,nkd->nk", vectors, vectors[neighbours])
-    return sims.mean(axis=1).astype(np.float32)
+    total = np.zeros(len(vectors), dtype=np.float64)
+    for m in range(neighbours.shape[1]):  # one neighbour column at a time: no n x k x d copy
+        total += np.einsum("nd,nd->n", vectors, vectors[neighbours[:, m]])
+    return (total / neighbours.shape[1]).astype(np.float32)
 
 
 _PERMUTATIONS = 64  # enough for a 0.3 Jaccard threshold; half the hashing of 128
@@ -535,7 +537,7 @@ def score_pairs(
         )
         look = look_score(cont, cosine, share, relation, float(density[i] + density[j]) / 2)
         out.append(ScoredPair(pair, cls, look, relation.describe() if relation else ""))
-    return sorted(out, key=lambda s: (-s.look, s.a, s.b))
+    return sorted(out, key=lambda s: (-s.look, s.pair.a, s.pair.b))
 
 
 def _weak_reason(cont: float, cosine: float, relation: Relation | None) -> str:
