@@ -10,7 +10,7 @@ import os
 
 import streamlit as st
 
-from app_pages.shared import load, run
+from app_pages.shared import escape_md, load, run
 from matcher.i18n import LANGUAGES, translator
 from matcher.overlap_report import render_diff
 from matcher.reviews import (
@@ -97,7 +97,8 @@ else:
         if col.button(label, key=f"decide-{decision.value}", width="stretch"):
             done = run(lambda d=decision: store.decide(a, b, d, note or ""))
             if done is not None:
-                st.toast(_("Recorded: {a} ~ {b} is {decision}", a=a.id, b=b.id, decision=label))
+                done_text = _("Recorded: {a} ~ {b} is {decision}", a=a.id, b=b.id, decision=label)
+                st.toast(escape_md(done_text))  # a toast renders Markdown: ids stay text
                 st.rerun()
 
 st.subheader(_("Export decisions"))

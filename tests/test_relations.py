@@ -144,3 +144,23 @@ def test_family_and_region_twin_classes() -> None:
     assert looks == sorted(looks, reverse=True)
     assert {(s.a, s.b) for s in scored} >= set(got)
     assert any(s.cls is None for s in scored)
+
+
+def test_the_same_programme_for_another_audience_is_a_twin() -> None:
+    adults = ini(
+        "30",
+        "Harbour chemical safety drills",
+        "Port staff practise chemical spill drills with the fire brigade every quarter.",
+    )
+    students = ini(
+        "31",
+        "Harbour chemical safety drills for students",
+        "Maritime students rehearse responses to leaking tanks alongside firefighters.",
+    )
+    unrelated = ini("32", "Postal scanners", "Mail centres get parcel scanners.")
+    v = _unit([[1, 0.2, 0], [0.2, 1, 0], [0, 0, 1]])  # cosine 0.38: below every twin rule
+    assert not find_overlaps([adults, students, unrelated], v)
+    v = _unit([[1, 0.8, 0], [0.8, 1, 0], [0, 0, 1]])  # cosine 0.98
+    (pair,) = find_overlaps([adults, students, unrelated], v)
+    assert pair.cls is OverlapClass.NEAR_DUPLICATE
+    assert pair.reason.endswith("differs in: audience")
