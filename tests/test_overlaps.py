@@ -8,12 +8,9 @@ from matcher.overlaps import (
     OverlapClass,
     OverlapPair,
     cluster_overlaps,
-    containment,
     diff_summary,
     diff_words,
     find_overlaps,
-    shingles,
-    title_stem,
 )
 from tests.conftest import HashingEncoder
 
@@ -88,20 +85,6 @@ def test_clusters_group_copies_and_families(planted) -> None:
         (OverlapClass.FAMILY, ("1004", "1005")),
     ]
     assert clusters[1].label == "Detection Project Alpha"
-
-
-def test_shingle_containment() -> None:
-    a = shingles("one two three four five six", 5)
-    b = shingles("zero one two three four five six seven", 5)
-    assert containment(a, b) == 1.0
-    assert containment(a, set()) == 0.0
-    assert title_stem("Synthetic Drugs Detection Project - Canine Forces Component") == [
-        "synthetic",
-        "drugs",
-        "detection",
-        "project",
-    ]
-    assert title_stem("No separator here") == []
 
 
 def test_word_diff_shows_shared_and_own_text() -> None:

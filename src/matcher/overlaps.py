@@ -34,18 +34,31 @@ for review (`score_pairs`), classed or not; clusters are capped at `max_cluster`
 from __future__ import annotations
 
 import difflib
-import zlib
-from collections.abc import Hashable, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
 
 import numpy as np
 
+from matcher.candidates import (
+    candidate_pairs,
+    containment,
+    local_density,
+    nearest_neighbours,
+    shingles,
+)
 from matcher.corpus import Initiative
-from matcher.metadata import TITLE_SPLIT, TITLE_STOP, regions_compatible, title_stem, words
-from matcher.relations import Relation, RelationKind, find_relations, is_place
+from matcher.evidence import (
+    describe_difference,
+    differences,
+    distinctive_title_words,
+    shared_title_phrase,
+    stem_similarity,
+    title_share,
+    title_stem_of,
+)
+from matcher.metadata import TITLE_SPLIT, TITLE_STOP, words
+from matcher.relations import Relation, RelationKind, find_relations
 
 
 class OverlapClass(StrEnum):
@@ -126,259 +139,6 @@ class DiffSegment:
     text: str
 
 
-@lru_cache(maxsize=65536)
-def _title_tokens(title: str) -> tuple[str, ...]:
-    """A title's lower-cased words (cached: each title is compared with many others)."""
-    return tuple(words(title))
-
-
-@lru_cache(maxsize=65536)
-def _title_content(title: str) -> tuple[tuple[str, ...], frozenset[str]]:
-    """A title's words but stop words, in order and as a set (cached)."""
-    kept = tuple(w for w in _title_tokens(title) if w not in TITLE_STOP)
-    return kept, frozenset(kept)
-
-
-@lru_cache(maxsize=65536)
-def _title_stem(title: str) -> tuple[str, ...]:
-    return tuple(title_stem(title))
-
-
-def shingles(text: str, n: int) -> set[tuple[str, ...]]:
-    """Word n-grams of a text (the whole text as one shingle when shorter than n)."""
-    w = words(text)
-    if len(w) < n:
-        return {tuple(w)} if w else set()
-    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
-
-
-def containment(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
-    """The larger share of either set found in the other (1.0 when one contains the other)."""
-    if not a or not b:
-        return 0.0
-    shared = len(a & b)
-    return max(shared / len(a), shared / len(b))
-
-
-def shared_title_phrase(a: str, b: str, min_words: int = 3) -> str:
-    """The longest run of 3+ content words both titles contain, or ""."""
-    (wa, sa), (wb, sb) = _title_content(a), _title_content(b)
-    if len(sa & sb) < min_words:  # no run of min_words without as many shared words
-        return ""
-    match = difflib.SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match()
-    if match.size >= min_words:
-        return " ".join(wa[match.a : match.a + match.size])
-    return ""
-
-
-def _stem_similarity(a: Sequence[str], b: Sequence[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
-def nearest_neighbours(vectors: np.ndarray, k: int) -> np.ndarray:
-    """Each row's k nearest other rows by cosine (n x k indices), from a FAISS inner-product
-    index over the vectors (index.flat_ip_index): top-k search, no n x n matrix kept."""
-    from matcher.index import flat_ip_index
-
-    n = len(vectors)
-    k = min(k, n - 1)
-    if k <= 0:
-        return np.zeros((n, 0), dtype=np.int64)
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    _, found = flat_ip_index(vectors).search(vectors, k + 1)
-    out = np.zeros((n, k), dtype=np.int64)
-    for i, row in enumerate(found):
-        others = [int(j) for j in row if j != i and j >= 0][:k]
-        out[i, : len(others)] = others
-        out[i, len(others) :] = others[-1] if others else (i + 1) % n
-    return out
-
-
-def local_density(vectors: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
-    """Each row's mean cosine to its nearest neighbours: high for an initiative close to many
-    (a generic one, a hub), low for a specific one."""
-    if neighbours.shape[1] == 0:
-        return np.zeros(len(vectors), dtype=np.float32)
-    total = np.zeros(len(vectors), dtype=np.float64)
-    for m in range(neighbours.shape[1]):  # one neighbour column at a time: no n x k x d copy
-        total += np.einsum("nd,nd->n", vectors, vectors[neighbours[:, m]])
-    return (total / neighbours.shape[1]).astype(np.float32)
-
-
-_PERMUTATIONS = 64  # enough for a 0.3 Jaccard threshold; half the hashing of 128
-
-
-def _crc32(data: bytes) -> int:
-    """The 32-bit hash MinHash permutes (CRC-32: deterministic, and cheaper than SHA-1)."""
-    return zlib.crc32(data)
-
-
-def candidate_pairs(
-    texts: Sequence[str],
-    vectors: np.ndarray,
-    settings: OverlapSettings,
-    neighbours: np.ndarray | None = None,
-    shingle_sets: Sequence[AbstractSet[tuple[str, ...]]] | None = None,
-) -> set[tuple[int, int]]:
-    """Pairs worth comparing: MinHash LSH neighbours and cosine nearest neighbours."""
-    from datasketch import MinHash, MinHashLSH
-
-    pairs: set[tuple[int, int]] = set()
-    lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=_PERMUTATIONS)
-    if shingle_sets is None:
-        shingle_sets = [shingles(t, settings.shingle) for t in texts]
-    hashes = MinHash.bulk(
-        [[" ".join(sh).encode("utf-8") for sh in sets] for sets in shingle_sets],
-        num_perm=_PERMUTATIONS,
-        seed=1,
-        hashfunc=_crc32,
-    )
-    signatures = np.stack([mh.hashvalues for mh in hashes]) if hashes else np.zeros((0, 1))
-    with lsh.insertion_session() as session:
-        for i, mh in enumerate(hashes):
-            session.insert(i, mh, check_duplication=False)
-    cap = max(1, settings.neighbours)
-    for i, mh in enumerate(hashes):
-        hits = np.array([j for j in lsh.query(mh) if j != i], dtype=np.int64)
-        if len(hits) > cap:  # the closest by estimated Jaccard: a text copied into 500
-            jaccard = (signatures[hits] == signatures[i]).mean(axis=1)  # others stays linear
-            hits = hits[np.argsort(-jaccard, kind="stable")[:cap]]
-        for j in hits.tolist():
-            pairs.add((min(i, j), max(i, j)))
-    if neighbours is None:
-        neighbours = nearest_neighbours(vectors, settings.neighbours)
-    for i, row in enumerate(neighbours):
-        for j in row:
-            pairs.add((min(i, int(j)), max(i, int(j))))
-    return pairs
-
-
-# Words that name who a programme is for: the same programme for another of these is a twin.
-_AUDIENCES = frozenset(
-    "women girls gender adolescents adolescent youth children students prisoners judges "
-    "prosecutors police customs postal forensic parliamentarians legislators policymakers "
-    "journalists doctors nurses pharmacists universities schools families".split()
-)
-# Words any programme's title may use: they say what kind of work, not which programme.
-_GENERIC_TITLE = frozenset(
-    "training program programme programs programmes initiative project capacity capacities "
-    "building build enhancing enhance enhancement strengthening strengthen development "
-    "developing technical assistance support improving improve increase increasing "
-    "implementation use using through national international global regional countries".split()
-)
-
-
-def _stem(word: str) -> str:
-    return word[:6]
-
-
-def _title_words(ini: Initiative) -> set[str]:
-    """A title's words (stems), without places, audiences and generic words."""
-    return {
-        _stem(w)
-        for w in words(ini.title)
-        if w not in TITLE_STOP
-        and w not in _GENERIC_TITLE
-        and w not in _AUDIENCES
-        and len(w) > 2
-        and not is_place(w.capitalize())
-    }
-
-
-def distinctive_title_words(
-    initiatives: Sequence[Initiative], share: float = 0.04
-) -> list[frozenset[str]]:
-    """Each title's words (stems) but those in more than `share` of the titles ("drug", "use",
-    "prevention" in this catalogue): those say what field a programme is in, not which
-    programme it is."""
-    title_words = [_title_words(ini) for ini in initiatives]
-    counts: dict[str, int] = {}
-    for ws in title_words:
-        for w in ws:
-            counts[w] = counts.get(w, 0) + 1
-    limit = max(2, share * len(initiatives))
-    return [frozenset(w for w in ws if counts[w] <= limit) for ws in title_words]
-
-
-def title_share(wa: frozenset[str], wb: frozenset[str]) -> float:
-    """The share of the shorter title's distinctive words the other title has (0 unless they
-    share two)."""
-    shared = len(wa & wb)
-    if shared < 2:
-        return 0.0
-    return shared / min(len(wa), len(wb))
-
-
-@lru_cache(maxsize=4096)
-def _regions_differ(ra: tuple[str, ...], rb: tuple[str, ...]) -> bool:
-    """Offered in different places: one global and one regional, or regions neither contains."""
-    if set(ra) == set(rb):
-        return False
-    if not ra or not rb:
-        return True
-    return not (
-        all(any(regions_compatible(x, y) for y in rb) for x in ra)
-        and all(any(regions_compatible(x, y) for y in ra) for x in rb)
-    )
-
-
-def differences(a: Initiative, b: Initiative) -> tuple[str, ...]:
-    """How two versions of one programme differ: "region", "audience" (who it is for)."""
-    out = []
-    if _regions_differ(tuple(a.regions), tuple(b.regions)):
-        out.append("region")
-    if _AUDIENCES.intersection(_title_tokens(a.title)) != _AUDIENCES.intersection(
-        _title_tokens(b.title)
-    ):
-        out.append("audience")
-    return tuple(out)
-
-
-@lru_cache(maxsize=65536)
-def _metadata_differences(
-    orgs_a: tuple[str, ...],
-    orgs_b: tuple[str, ...],
-    regions_a: tuple[str, ...],
-    regions_b: tuple[str, ...],
-    swg_a: str,
-    swg_b: str,
-) -> tuple[str, ...]:
-    """Organisations, regions and sub-working groups that differ (cached: few combinations)."""
-    bits = []
-    if set(orgs_a) != set(orgs_b):
-        bits.append(
-            f"organisations {', '.join(orgs_a) or 'unnamed'} vs {', '.join(orgs_b) or 'unnamed'}"
-        )
-    if set(regions_a) != set(regions_b):
-        bits.append(
-            f"regions {', '.join(regions_a) or 'global'} vs {', '.join(regions_b) or 'global'}"
-        )
-    if swg_a != swg_b:
-        bits.append(f"sub-working groups {swg_a} vs {swg_b}")
-    return tuple(bits)
-
-
-def _describe_difference(a: Initiative, b: Initiative) -> str:
-    """What differs between two initiatives, in one line."""
-    bits = list(
-        _metadata_differences(
-            a.organizations,
-            b.organizations,
-            a.regions,
-            b.regions,
-            a.sub_working_group,
-            b.sub_working_group,
-        )
-    )
-    ta, tb = _title_content(a.title)[1], _title_content(b.title)[1]
-    only_a, only_b = sorted(ta - tb)[:4], sorted(tb - ta)[:4]
-    if only_a or only_b:
-        bits.append(f"title words {' '.join(only_a) or '-'} vs {' '.join(only_b) or '-'}")
-    return "; ".join(bits) or "nothing but the id"
-
-
 def classify_pair(
     a: Initiative,
     b: Initiative,
@@ -389,7 +149,7 @@ def classify_pair(
     share: float = 0.0,
 ) -> tuple[OverlapClass, str] | None:
     """The class of a pair and a one-line reason, or None when it is no overlap."""
-    stem_a, stem_b = _title_stem(a.title), _title_stem(b.title)
+    stem_a, stem_b = title_stem_of(a.title), title_stem_of(b.title)
     twin_title = share >= settings.twin_title_share and cosine >= settings.twin_title_cosine
     same_name = relation is not None and relation.kind is RelationKind.SAME_NAME
     near = cont >= settings.near_containment or cosine >= settings.twin_cosine
@@ -423,7 +183,7 @@ def classify_pair(
         )
     if (
         len(stem_a) >= settings.family_stem_words
-        and _stem_similarity(stem_a, stem_b) >= settings.family_stem_similarity
+        and stem_similarity(stem_a, stem_b) >= settings.family_stem_similarity
     ):
         return OverlapClass.FAMILY, (
             f"components of one programme: both titles start '{' '.join(stem_a)}'"
@@ -514,7 +274,15 @@ def score_pairs(
     neighbours = nearest_neighbours(vectors, settings.neighbours)
     density = local_density(vectors, neighbours)
     out = []
-    found = candidate_pairs(texts, vectors, settings, neighbours, shingle_sets)
+    found = candidate_pairs(
+        texts,
+        vectors,
+        k=settings.neighbours,
+        lsh_threshold=settings.lsh_threshold,
+        shingle=settings.shingle,
+        neighbours=neighbours,
+        shingle_sets=shingle_sets,
+    )
     candidates = sorted(found | set(relations))
     rows = np.asarray(candidates, dtype=np.int64).reshape(-1, 2)
     cosines = np.einsum("nd,nd->n", vectors[rows[:, 0]], vectors[rows[:, 1]]).tolist()
@@ -533,7 +301,7 @@ def score_pairs(
             reason=reason,
             containment=round(cont, 4),
             cosine=round(cosine, 4),
-            differs=_describe_difference(a, b),
+            differs=describe_difference(a, b),
         )
         look = look_score(cont, cosine, share, relation, float(density[i] + density[j]) / 2)
         out.append(ScoredPair(pair, cls, look, relation.describe() if relation else ""))
@@ -646,9 +414,9 @@ def cluster_overlaps(
 def _label(members: Sequence[Initiative]) -> str:
     """A readable name: the programme name the titles share, else the title phrase two members
     share, else the title words most members use."""
-    stems = [" ".join(title_stem(m.title)) for m in members]
+    stems = [" ".join(title_stem_of(m.title)) for m in members]
     for m, stem in zip(members, stems, strict=True):
-        if stem and sum(_stem_similarity(stem.split(), o.split()) >= 0.8 for o in stems) >= 2:
+        if stem and sum(stem_similarity(stem.split(), o.split()) >= 0.8 for o in stems) >= 2:
             return shorten(TITLE_SPLIT.split(m.title, maxsplit=1)[0], 80)
     if len(members) == 2:
         phrase = shared_title_phrase(members[0].title, members[1].title)
