@@ -45,7 +45,7 @@ from matcher.candidates import (
     containment,
     local_density,
     nearest_neighbours,
-    shingles,
+    shingle_hashes,
 )
 from matcher.corpus import Initiative
 from matcher.evidence import (
@@ -265,10 +265,7 @@ def score_pairs(
     settings = settings or OverlapSettings()
     vectors = np.asarray(vectors, dtype=np.float32)
     texts = [ini.text for ini in initiatives]
-    shingle_sets = [shingles(t, settings.shingle) for t in texts]
-    # shingles as hashes: intersecting ints is several times faster than intersecting tuples of
-    # words (Python rehashes a tuple each time); 64-bit collisions are negligible here
-    hashed = [frozenset(hash(sh) for sh in sets) for sets in shingle_sets]
+    hashed = [shingle_hashes(t, settings.shingle) for t in texts]
     relations = find_relations(initiatives)
     title_words = distinctive_title_words(initiatives)
     neighbours = nearest_neighbours(vectors, settings.neighbours)
@@ -281,7 +278,7 @@ def score_pairs(
         lsh_threshold=settings.lsh_threshold,
         shingle=settings.shingle,
         neighbours=neighbours,
-        shingle_sets=shingle_sets,
+        hashed=hashed,
     )
     candidates = sorted(found | set(relations))
     rows = np.asarray(candidates, dtype=np.int64).reshape(-1, 2)
