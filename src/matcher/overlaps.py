@@ -233,22 +233,35 @@ class ScoredPair:
 CANDIDATE = "candidate"
 """The class shown for a candidate pair no class rule holds for."""
 
+_CLASS_EVIDENCE = {
+    OverlapClass.VERBATIM: 1.0,
+    OverlapClass.NEAR_DUPLICATE: 0.9,
+    OverlapClass.FAMILY: 0.8,
+    OverlapClass.THEMATIC: 0.5,
+}
 _NAME_EVIDENCE = {RelationKind.SAME_NAME: 0.7, RelationKind.NAMES: 0.6, RelationKind.SHARED: 0.4}
 
 
 def look_score(
-    cont: float, cosine: float, share: float, relation: Relation | None, density: float = 0.0
+    cont: float,
+    cosine: float,
+    share: float,
+    relation: Relation | None,
+    density: float = 0.0,
+    cls: OverlapClass | None = None,
 ) -> float:
     """How likely a pair is worth a look, as a noisy-or of independent evidence: shared
-    phrasing (containment), meaning, a name one text gives the other, and shared distinctive
-    title words. Meaning is the cosine less the pair's local density (CSLS, Conneau et al.
+    phrasing (containment), meaning, a name one text gives the other, shared distinctive title
+    words, and the class rule that holds (a flagged twin is worth a look even when its
+    neighbourhood is dense). Meaning is the cosine less the pair's local density (CSLS, Conneau et al.
     2018: 2 cos - r_a - r_b, here cos - (r_a + r_b) / 2 over `density`), rescaled so a pair no
     closer than its neighbourhood counts nothing and 0.3 above it everything: two generic
     initiatives close to everything rank below two specific ones close to each other. A
     ranking, not a probability fitted to judgements."""
     meaning = min(1.0, max(0.0, (cosine - density) / 0.3))
     name = _NAME_EVIDENCE[relation.kind] if relation is not None else 0.0
-    miss = (1 - cont) * (1 - meaning) * (1 - name) * (1 - 0.5 * share)
+    flagged = _CLASS_EVIDENCE[cls] if cls is not None else 0.0
+    miss = (1 - cont) * (1 - meaning) * (1 - name) * (1 - 0.5 * share) * (1 - flagged)
     return round(1 - miss, 4)
 
 
@@ -300,7 +313,8 @@ def score_pairs(
             cosine=round(cosine, 4),
             differs=describe_difference(a, b),
         )
-        look = look_score(cont, cosine, share, relation, float(density[i] + density[j]) / 2)
+        local = float(density[i] + density[j]) / 2
+        look = look_score(cont, cosine, share, relation, local, cls)
         out.append(ScoredPair(pair, cls, look, relation.describe() if relation else ""))
     return sorted(out, key=lambda s: (-s.look, s.pair.a, s.pair.b))
 
