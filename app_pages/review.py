@@ -21,8 +21,18 @@ from matcher.reviews import (
     review_queue,
 )
 
-lang = st.session_state.get("lang", "en")
-_ = translator(lang if lang in LANGUAGES else "en", "review")
+
+def _language() -> str:
+    """The interface language: app_pages.shared.language() where the app has its language
+    selector, else st.session_state["lang"], else English."""
+    import app_pages.shared as shared
+
+    chosen = getattr(shared, "language", None)
+    lang = chosen() if callable(chosen) else st.session_state.get("lang", "en")
+    return lang if lang in LANGUAGES else "en"
+
+
+_ = translator(_language(), "review")
 LABELS = {
     Decision.DUPLICATE: _("Duplicate"),
     Decision.FAMILY: _("Family"),

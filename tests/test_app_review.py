@@ -55,6 +55,7 @@ def test_not_related_is_stored_too(page: AppTest, tmp_path: Path) -> None:
 
 def test_the_page_speaks_spanish(page: AppTest) -> None:
     page.session_state["lang"] = "es"
+    page.session_state["lang_choice"] = "es"  # the app's selector, where it has one
     page.run()
     assert not page.exception
     assert page.title[0].value == "Revisar solapamientos"
