@@ -437,6 +437,8 @@ def cmd_review(args: argparse.Namespace) -> int:
         return 0
     if args.rest:
         raise InputError(f"`review {args.action}` takes no ids (got {' '.join(args.rest)})")
+    if args.limit is not None and args.limit < 1:
+        raise InputError(f"--limit must be at least 1 (got {args.limit})")
     store = ReviewStore(_reviews_dir(args))
     if args.action == "export":
         corpus = load_corpus(_corpus_path(args))
@@ -445,8 +447,6 @@ def cmd_review(args: argparse.Namespace) -> int:
     matcher = _open(args)
     queue = review_queue(matcher.review_candidates(), store.decisions(), matcher.corpus)
     if args.limit is not None:
-        if args.limit < 1:
-            raise InputError(f"--limit must be at least 1 (got {args.limit})")
         queue = queue[: args.limit]
     if args.json:
         items = []
