@@ -53,6 +53,7 @@ pages = [
     ),
     st.Page("app_pages/catalogue.py", title=_("Catalogue"), icon=":material/menu_book:"),
     st.Page("app_pages/overlaps.py", title=_("Overlaps"), icon=":material/join_inner:"),
+    st.Page("app_pages/review.py", title=_("Review overlaps"), icon=":material/rule:"),
     st.Page("app_pages/map.py", title=_("Map"), icon=":material/scatter_plot:"),
 ]
 st.navigation(pages).run()

@@ -399,7 +399,7 @@ def test_no_page_icon_is_fetched_from_the_internet(
     monkeypatch.setattr(st, "set_page_config", spy_config)
     monkeypatch.setattr(st, "Page", spy_page)
     start(tmp_path, monkeypatch, DATA / "mini.jsonl").run()
-    assert len(icons) == 5
+    assert len(icons) == 6  # the favicon and five pages
     # Streamlit draws a :material/...: favicon from fonts.gstatic.com (page icons come from its
     # bundled font); an emoji favicon is drawn locally
     favicon = icons[0]

@@ -6,13 +6,11 @@ import pytest
 from matcher.corpus import Corpus, Initiative
 from matcher.overlaps import (
     OverlapClass,
+    OverlapPair,
     cluster_overlaps,
-    containment,
     diff_summary,
     diff_words,
     find_overlaps,
-    shingles,
-    title_stem,
 )
 from tests.conftest import HashingEncoder
 
@@ -89,20 +87,6 @@ def test_clusters_group_copies_and_families(planted) -> None:
     assert clusters[1].label == "Detection Project Alpha"
 
 
-def test_shingle_containment() -> None:
-    a = shingles("one two three four five six", 5)
-    b = shingles("zero one two three four five six seven", 5)
-    assert containment(a, b) == 1.0
-    assert containment(a, set()) == 0.0
-    assert title_stem("Synthetic Drugs Detection Project - Canine Forces Component") == [
-        "synthetic",
-        "drugs",
-        "detection",
-        "project",
-    ]
-    assert title_stem("No separator here") == []
-
-
 def test_word_diff_shows_shared_and_own_text() -> None:
     segments = diff_words("the cat sat on the mat", "the cat lay on the mat today")
     assert [(s.side, s.text) for s in segments] == [
@@ -124,4 +108,19 @@ def test_real_catalogue_copies_twins_and_families(real_corpus: Corpus) -> None:
     assert got[("2206A", "2206")] is OverlapClass.NEAR_DUPLICATE
     clusters = {c.ids: c for c in cluster_overlaps(pairs, items)}
     assert clusters[("1202", "1204", "1207", "1209")].label == "Synthetic Drugs Detection Project"
-    assert clusters[("2200", "2204", "2205")].cls is OverlapClass.FAMILY
+    # the suite (2200) lists SNOOP (2203) among its tools: one family, not two
+    assert clusters[("2200", "2203", "2204", "2205")].cls is OverlapClass.FAMILY
+
+
+def test_a_chain_of_links_is_cut_at_the_cluster_cap() -> None:
+    items = [ini(str(2000 + n), f"Entry {n}", f"Text {n}.") for n in range(12)]
+    # a chain 0-1-2-...-11, each link weaker than the one before
+    chain = [
+        OverlapPair(items[n].id, items[n + 1].id, OverlapClass.FAMILY, 0.9 - n / 100, "", 0, 0, "")
+        for n in range(11)
+    ]
+    clusters = cluster_overlaps(chain, items, max_cluster=5)
+    assert max(len(c.ids) for c in clusters) == 5
+    # the strongest links are kept: the first five entries are one cluster
+    assert clusters[0].ids == tuple(i.id for i in items[:5])
+    assert len(cluster_overlaps(chain, items, max_cluster=50)) == 1

@@ -555,15 +555,23 @@ def cmd_overlaps(args: argparse.Namespace) -> int:
     matcher = _open(args)
     pairs, clusters = matcher.overlaps(cls=args.cls, min_score=args.min_score)
     if args.json:
-        _print_json(
-            {"pairs": [p.to_dict() for p in pairs], "clusters": [c.to_dict() for c in clusters]}
-        )
+        listed = matcher.review_candidates() if getattr(args, "all", False) else pairs
+        _stream_json({"pairs": listed, "clusters": clusters})
         return 0
-    if args.format == "md":
-        _write_or_print(overlap_report.to_markdown(pairs, clusters, matcher.corpus), args.output)
-        return 0
-    if args.format == "csv":
-        _write_or_print(overlap_report.to_csv(pairs, matcher.corpus), args.output)
+    if args.format in ("md", "csv", "html"):
+        groups = _review_groups(args, matcher, clusters)
+        if args.format == "md":
+            text = overlap_report.to_markdown(pairs, clusters, matcher.corpus)
+            text += overlap_report.review_markdown(groups, matcher.corpus) if groups else ""
+        elif args.format == "csv":
+            text = (
+                overlap_report.review_csv(groups, matcher.corpus)
+                if groups
+                else overlap_report.to_csv(pairs, matcher.corpus)
+            )
+        else:
+            text = overlap_report.to_html(pairs, clusters, matcher.corpus, groups)
+        _write_or_print(text, args.output)
         return 0
     for c in clusters:
         _echo(f"[{c.cls.value}] {c.label}: {', '.join(c.ids)}")
@@ -571,6 +579,91 @@ def cmd_overlaps(args: argparse.Namespace) -> int:
     for p in pairs:
         _echo(f"{p.a} ~ {p.b}  {p.cls.value:<16} {p.score:.2f}  {p.reason}")
         _echo(f"{'':>15}differs: {p.differs}")
+    return 0
+
+
+def _review_groups(args: argparse.Namespace, matcher: Matcher, clusters: list[Any]) -> list[Any]:
+    """The review's decisions and open items by cluster, when a review store exists (a report
+    never creates one)."""
+    from matcher.overlap_report import review_groups
+    from matcher.reviews import DB_NAME, ReviewStore, review_queue
+
+    folder = _reviews_dir(args)
+    if not (folder / DB_NAME).exists():
+        return []
+    decisions = ReviewStore(folder).decisions()
+    queue = review_queue(matcher.review_candidates(), decisions, matcher.corpus)
+    return review_groups(clusters, decisions, queue)
+
+
+def _reviews_dir(args: argparse.Namespace) -> Path:
+    """--reviews DIR, else $MATCHER_REVIEWS_DIR, else reviews/ beside the index folder."""
+    from matcher.reviews import default_reviews_dir
+
+    chosen = getattr(args, "reviews", None) or os.environ.get("MATCHER_REVIEWS_DIR")
+    return Path(chosen) if chosen else default_reviews_dir(_index_dir(args))
+
+
+def _stream_json(lists: dict[str, Sequence[Any]]) -> None:
+    """A JSON object of lists written item by item, one item a line, so 10,000 initiatives'
+    pairs are never one string in memory (each item has a to_dict())."""
+    out = sys.stdout
+    out.write("{")
+    for n, (key, items) in enumerate(lists.items()):
+        out.write(("," if n else "") + f"\n  {json.dumps(key)}: [")
+        for m, item in enumerate(items):
+            out.write(("," if m else "") + "\n    " + _json_text(item.to_dict()))
+        out.write("\n  ]" if items else "]")
+    out.write("\n}\n")
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from matcher.overlap_report import render_diff
+    from matcher.overlaps import diff_words
+    from matcher.reviews import ReviewStore, check_decision, export_text, review_queue
+
+    if args.action == "decide":
+        if len(args.rest) != 3:
+            raise InputError(
+                "usage: matcher review decide A B duplicate|family|overlap|not-related"
+            )
+        a_id, b_id, value = args.rest
+        decision = check_decision(value)
+        corpus = load_corpus(_corpus_path(args))
+        a, b = corpus.get(a_id), corpus.get(b_id)
+        review = ReviewStore(_reviews_dir(args)).decide(a, b, decision, args.note or "")
+        _echo(f"{review.a} ~ {review.b}: {review.decision.value} ({review.decided_at})")
+        return 0
+    if args.rest:
+        raise InputError(f"`review {args.action}` takes no ids (got {' '.join(args.rest)})")
+    if args.limit is not None and args.limit < 1:
+        raise InputError(f"--limit must be at least 1 (got {args.limit})")
+    store = ReviewStore(_reviews_dir(args))
+    if args.action == "export":
+        corpus = load_corpus(_corpus_path(args))
+        _write_or_print(export_text(store.decisions(), corpus, args.format), args.output)
+        return 0
+    matcher = _open(args)
+    queue = review_queue(matcher.review_candidates(), store.decisions(), matcher.corpus)
+    if args.limit is not None:
+        queue = queue[: args.limit]
+    if args.json:
+        items = []
+        for item in queue:
+            row = item.to_dict()
+            row["diff"] = render_diff(
+                diff_words(matcher.get(item.scored.a).text, matcher.get(item.scored.b).text)
+            )
+            items.append(row)
+        _print_json({"queue": items})
+        return 0
+    for n, item in enumerate(queue, 1):
+        s = item.scored
+        flag = "  [changed since decided]" if item.changed_since else ""
+        cls = s.cls.value if s.cls else "candidate"
+        _echo(f"{n:>4}. {s.a} ~ {s.b}  {cls:<16} look {s.look:.2f}  score {s.pair.score:.2f}{flag}")
+        _echo(f"{'':>6}{matcher.get(s.a).title[:60]}  |  {matcher.get(s.b).title[:60]}")
+        _echo(f"{'':>6}why: {s.pair.reason}")
     return 0
 
 
@@ -756,12 +849,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument(
         "--format",
-        choices=["text", "md", "csv"],
+        choices=["text", "md", "csv", "html"],
         default="text",
-        help="md or csv: a report for a secretariat meeting",
+        help="md, csv or html (printable): a report for a secretariat meeting, with the "
+        "review's decisions and open items by cluster when a review store exists",
     )
     p.add_argument("-o", "--output", help="write the report to FILE")
+    p.add_argument("--reviews", metavar="DIR", help="the review store folder (see `review`)")
+    p.add_argument(
+        "--all", action="store_true", help="with --json: every candidate pair (the review queue)"
+    )
     p.set_defaults(func=cmd_overlaps)
+
+    p = sub.add_parser("review", help="the secretariat's review of candidate overlaps")
+    p.add_argument("action", choices=["list", "decide", "export"])
+    p.add_argument("rest", nargs="*", help="for `decide`: A B duplicate|family|overlap|not-related")
+    p.add_argument("--note", help="for `decide`: a note kept with the decision")
+    p.add_argument("--json", action="store_true", help="for `list`: print JSON")
+    p.add_argument("--limit", type=int, help="for `list`: at most this many pairs")
+    p.add_argument("--format", choices=["csv", "json"], default="csv", help="for `export`")
+    p.add_argument("-o", "--output", help="for `export`: write to FILE")
+    p.add_argument(
+        "--reviews",
+        metavar="DIR",
+        help="decision store folder (default: $MATCHER_REVIEWS_DIR or reviews/ beside the index)",
+    )
+    p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("diff", help="word-level differences between two initiatives")
     p.add_argument("a")

@@ -43,9 +43,11 @@ from matcher.overlaps import (
     OverlapCluster,
     OverlapPair,
     OverlapSettings,
+    ScoredPair,
+    classified_pairs,
     cluster_overlaps,
     diff_words,
-    find_overlaps,
+    score_pairs,
 )
 from matcher.projection import Projection, fit_projection
 from matcher.reading import Aspect, Reading, read_statement
@@ -164,6 +166,7 @@ class Matcher:
         self._stopwords = stopword_stems()
         self._lock = threading.Lock()
         self._overlaps: tuple[list[OverlapPair], list[OverlapCluster]] | None = None
+        self._candidates: list[ScoredPair] | None = None
         self._projection: Projection | None = None
         self._initiative_vectors: dict[str, np.ndarray] = {}
         self._query_cache: dict[tuple[str, str], np.ndarray] = {}
@@ -699,11 +702,13 @@ class Matcher:
             raise InputError(f"min-score must be between 0 and 1 (got {min_score})")
         with self._lock:
             if settings is not None or self._overlaps is None:
-                pairs = find_overlaps(self.corpus.initiatives, self.initiative_vectors(), settings)
+                scored = score_pairs(self.corpus.initiatives, self.initiative_vectors(), settings)
+                pairs = classified_pairs(scored)
                 clusters = cluster_overlaps(pairs, self.corpus.initiatives)
                 if settings is not None:
                     return self._filter_overlaps(pairs, clusters, cls, min_score)
                 self._overlaps = (pairs, clusters)
+                self._candidates = scored
             pairs, clusters = self._overlaps
         return self._filter_overlaps(pairs, clusters, cls, min_score)
 
@@ -714,6 +719,13 @@ class Matcher:
         keep = [p for p in pairs if (cls is None or p.cls == cls) and p.score >= min_score]
         kept_clusters = [c for c in clusters if cls is None or c.cls == cls]
         return keep, kept_clusters
+
+    def review_candidates(self) -> list[ScoredPair]:
+        """Every candidate pair the overlap detectors produce, classed or not, most worth a
+        reviewer's look first (the review queue before decisions are taken out)."""
+        if self._candidates is None:
+            self.overlaps()  # computes both at once
+        return self._candidates if self._candidates is not None else []
 
     def diff(self, a: str, b: str) -> list[DiffSegment]:
         """Word-level differences between two initiatives' descriptions."""

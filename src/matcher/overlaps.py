@@ -1,25 +1,34 @@
 """Where the catalogue repeats itself: verbatim copies, near-duplicates, programme families and
-thematic overlaps, with clusters and word-level diffs.
+thematic overlaps, with clusters, word-level diffs and a review ranking of every candidate pair.
 
 Evidence for a pair:
 * containment: the share of one description's 5-word phrases found in the other (the larger of
   the two directions), so a text copied inside a longer one still scores 1.0;
 * cosine: similarity of the two initiatives' MiniLM vectors (mean of their passages);
 * title stem: the named programme both titles start with ("Synthetic Drugs Detection Project -
-  ...", "Next Generation Targeting Tools ... :"), compared word by word.
+  ...", "Next Generation Targeting Tools ... :"), compared word by word;
+* names (relations.py): a programme, tool or acronym the catalogue defines that both titles
+  carry, or that one description names and the other's title carries;
+* title share: the distinctive title words two titles share (places, audiences and words in
+  more than 4% of titles left out), and what differs: region, audience (who it is for).
 
 Class rules (evidence, not per-pair tuning; thresholds in `OverlapSettings`):
 * verbatim: containment >= 0.9: the same description (or one inside the other) under two ids;
-* near-duplicate: the same programme described twice: containment >= 0.5, or cosine >= 0.85 with
-  a shared title phrase or containment >= 0.3 (twins that differ only in region or scope);
-* family: distinct components of one named programme (a shared title stem of 3+ words);
+* near-duplicate: the same programme described twice or offered again for another region or
+  audience ("differs in: region"): both titles carry the same name and region or audience
+  differ; or containment >= 0.5; or cosine >= 0.85 with a shared title phrase or containment
+  >= 0.3; or region/audience differ, titles share >= 60% of their distinctive words and
+  cosine >= 0.7;
+* family: distinct components of one named programme: a shared title stem of 3+ words, or a
+  name one carries and the other names (a suite listing its tools) with cosine >= 0.6;
 * thematic-overlap: different programmes with cosine >= 0.75 (on this catalogue the top 0.3% of
-  the 6,903 pairs: those a reader agrees serve the same need for the same audience).
+  the 6,903 pairs), or both descriptions naming the same rare name with cosine >= 0.6.
 
-Candidate pairs come from MinHash LSH (datasketch) over 5-word shingles plus each initiative's
-nearest neighbours by cosine, so the work grows with the number of initiatives times the
-neighbours kept, not with all pairs: at 10,000 initiatives the cosine step is a blocked
-matrix product (about 10,000 x 10,000 x 384 multiply-adds, seconds) and MinHash is linear.
+Candidate pairs come from MinHash LSH (datasketch) over 5-word shingles (at most `neighbours`
+hits per initiative, the closest by estimated Jaccard), each initiative's `neighbours` nearest
+by cosine (a FAISS top-k search) and the pairs a name relates, so the work grows with the
+number of initiatives times the neighbours kept, not with all pairs. Every candidate is scored
+for review (`score_pairs`), classed or not; clusters are capped at `max_cluster` members.
 """
 
 from __future__ import annotations
@@ -31,8 +40,25 @@ from enum import StrEnum
 
 import numpy as np
 
+from matcher.candidates import (
+    candidate_pairs,
+    containment,
+    local_density,
+    nearest_neighbours,
+    shingle_hashes,
+)
 from matcher.corpus import Initiative
-from matcher.metadata import TITLE_SPLIT, TITLE_STOP, title_stem, words
+from matcher.evidence import (
+    describe_difference,
+    differences,
+    distinctive_title_words,
+    shared_title_phrase,
+    stem_similarity,
+    title_share,
+    title_stem_of,
+)
+from matcher.metadata import TITLE_SPLIT, TITLE_STOP, words
+from matcher.relations import Relation, RelationKind, find_relations
 
 
 class OverlapClass(StrEnum):
@@ -61,6 +87,10 @@ class OverlapSettings:
     thematic_cosine: float = 0.75
     neighbours: int = 10
     lsh_threshold: float = 0.3
+    twin_title_share: float = 0.6
+    twin_title_cosine: float = 0.7
+    related_cosine: float = 0.6
+    max_cluster: int = 50
 
 
 @dataclass(frozen=True)
@@ -109,124 +139,191 @@ class DiffSegment:
     text: str
 
 
-def shingles(text: str, n: int) -> set[tuple[str, ...]]:
-    """Word n-grams of a text (the whole text as one shingle when shorter than n)."""
-    w = words(text)
-    if len(w) < n:
-        return {tuple(w)} if w else set()
-    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
-
-
-def containment(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
-    """The larger share of either set found in the other (1.0 when one contains the other)."""
-    if not a or not b:
-        return 0.0
-    shared = len(a & b)
-    return max(shared / len(a), shared / len(b))
-
-
-def shared_title_phrase(a: str, b: str, min_words: int = 3) -> str:
-    """The longest run of 3+ content words both titles contain, or ""."""
-    wa = [w for w in words(a) if w not in TITLE_STOP]
-    wb = [w for w in words(b) if w not in TITLE_STOP]
-    match = difflib.SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match()
-    if match.size >= min_words:
-        return " ".join(wa[match.a : match.a + match.size])
-    return ""
-
-
-def _stem_similarity(a: list[str], b: list[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
-def candidate_pairs(
-    texts: Sequence[str], vectors: np.ndarray, settings: OverlapSettings
-) -> set[tuple[int, int]]:
-    """Pairs worth comparing: MinHash LSH neighbours and cosine nearest neighbours."""
-    from datasketch import MinHash, MinHashLSH
-
-    pairs: set[tuple[int, int]] = set()
-    lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=128)
-    hashes = []
-    for i, text in enumerate(texts):
-        mh = MinHash(num_perm=128, seed=1)
-        for sh in shingles(text, settings.shingle):
-            mh.update(" ".join(sh).encode("utf-8"))
-        hashes.append(mh)
-        lsh.insert(str(i), mh)
-    for i, mh in enumerate(hashes):
-        for key in lsh.query(mh):
-            j = int(key)
-            if j != i:
-                pairs.add((min(i, j), max(i, j)))
-    n = len(texts)
-    k = min(settings.neighbours, n - 1)
-    for start in range(0, n, 1024):  # blocked, so 10,000 items never need a full n x n matrix
-        sims = vectors[start : start + 1024] @ vectors.T
-        for row, i in enumerate(range(start, min(n, start + 1024))):
-            sims[row, i] = -np.inf
-            for j in np.argpartition(-sims[row], k)[:k] if k > 0 else []:
-                pairs.add((min(i, int(j)), max(i, int(j))))
-    return pairs
-
-
-def _describe_difference(a: Initiative, b: Initiative) -> str:
-    """What differs between two initiatives, in one line."""
-    bits = []
-    if set(a.organizations) != set(b.organizations):
-        bits.append(
-            f"organisations {', '.join(a.organizations) or 'unnamed'} vs "
-            f"{', '.join(b.organizations) or 'unnamed'}"
-        )
-    if set(a.regions) != set(b.regions):
-        bits.append(
-            f"regions {', '.join(a.regions) or 'global'} vs {', '.join(b.regions) or 'global'}"
-        )
-    if a.sub_working_group != b.sub_working_group:
-        bits.append(f"sub-working groups {a.sub_working_group} vs {b.sub_working_group}")
-    ta = {w for w in words(a.title) if w not in TITLE_STOP}
-    tb = {w for w in words(b.title) if w not in TITLE_STOP}
-    only_a, only_b = sorted(ta - tb)[:4], sorted(tb - ta)[:4]
-    if only_a or only_b:
-        bits.append(f"title words {' '.join(only_a) or '-'} vs {' '.join(only_b) or '-'}")
-    return "; ".join(bits) or "nothing but the id"
-
-
 def classify_pair(
-    a: Initiative, b: Initiative, cont: float, cosine: float, settings: OverlapSettings
+    a: Initiative,
+    b: Initiative,
+    cont: float,
+    cosine: float,
+    settings: OverlapSettings,
+    relation: Relation | None = None,
+    share: float = 0.0,
 ) -> tuple[OverlapClass, str] | None:
     """The class of a pair and a one-line reason, or None when it is no overlap."""
-    stem_a, stem_b = title_stem(a.title), title_stem(b.title)
-    phrase = shared_title_phrase(a.title, b.title)
+    stem_a, stem_b = title_stem_of(a.title), title_stem_of(b.title)
+    twin_title = share >= settings.twin_title_share and cosine >= settings.twin_title_cosine
+    same_name = relation is not None and relation.kind is RelationKind.SAME_NAME
+    near = cont >= settings.near_containment or cosine >= settings.twin_cosine
+    # what differs is read only where a copy or twin rule may hold (most pairs are neither)
+    differs = differences(a, b) if (near or twin_title or same_name) else ()
+    differs_in = f"; differs in: {', '.join(differs)}" if differs else ""
     if cont >= settings.verbatim_containment:
         shorter = (
             "the same text" if abs(len(a.text) - len(b.text)) < 20 else "one text inside the other"
         )
         return OverlapClass.VERBATIM, (
             f"{cont:.0%} of the shorter description's 5-word phrases recur in the other ({shorter})"
+            + differs_in
         )
+    if relation is not None and same_name and differs:
+        return OverlapClass.NEAR_DUPLICATE, (
+            f"the same programme ({relation.describe()}){differs_in}"
+        )
+    phrase = shared_title_phrase(a.title, b.title) if near else ""
     if cont >= settings.near_containment or (
         cosine >= settings.twin_cosine and (phrase or cont >= settings.twin_containment)
     ):
         why = f"cosine {cosine:.2f}, {cont:.0%} shared phrasing"
         if phrase:
             why += f", both titles name '{phrase}'"
-        return OverlapClass.NEAR_DUPLICATE, why
+        return OverlapClass.NEAR_DUPLICATE, why + differs_in
+    if differs and twin_title:
+        return OverlapClass.NEAR_DUPLICATE, (
+            f"the same programme for another {' and '.join(differs)}: titles share "
+            f"{share:.0%} of their words, cosine {cosine:.2f}{differs_in}"
+        )
     if (
         len(stem_a) >= settings.family_stem_words
-        and _stem_similarity(stem_a, stem_b) >= settings.family_stem_similarity
+        and stem_similarity(stem_a, stem_b) >= settings.family_stem_similarity
     ):
         return OverlapClass.FAMILY, (
             f"components of one programme: both titles start '{' '.join(stem_a)}'"
         )
+    if (
+        relation is not None
+        and relation.kind is not RelationKind.SHARED
+        and cosine >= settings.related_cosine
+    ):
+        return OverlapClass.FAMILY, f"one programme: {relation.describe()}, cosine {cosine:.2f}"
     if cosine >= settings.thematic_cosine:
         return (
             OverlapClass.THEMATIC,
             f"different programmes, cosine {cosine:.2f} on their descriptions",
         )
+    if relation is not None and cosine >= settings.related_cosine:
+        return OverlapClass.THEMATIC, f"{relation.describe()}, cosine {cosine:.2f}"
     return None
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    """A candidate pair with its evidence, its class (None: no class rule holds) and how likely
+    it is worth a reviewer's look (0..1)."""
+
+    pair: OverlapPair
+    cls: OverlapClass | None
+    look: float
+    relation: str
+
+    @property
+    def a(self) -> str:
+        return self.pair.a
+
+    @property
+    def b(self) -> str:
+        return self.pair.b
+
+    def to_dict(self) -> dict[str, object]:
+        out = self.pair.to_dict()
+        out["class"] = self.cls.value if self.cls else CANDIDATE
+        out["look"] = self.look
+        out["relation"] = self.relation
+        return out
+
+
+CANDIDATE = "candidate"
+"""The class shown for a candidate pair no class rule holds for."""
+
+_CLASS_EVIDENCE = {
+    OverlapClass.VERBATIM: 1.0,
+    OverlapClass.NEAR_DUPLICATE: 0.9,
+    OverlapClass.FAMILY: 0.8,
+    OverlapClass.THEMATIC: 0.5,
+}
+_NAME_EVIDENCE = {RelationKind.SAME_NAME: 0.7, RelationKind.NAMES: 0.6, RelationKind.SHARED: 0.4}
+
+
+def look_score(
+    cont: float,
+    cosine: float,
+    share: float,
+    relation: Relation | None,
+    density: float = 0.0,
+    cls: OverlapClass | None = None,
+) -> float:
+    """How likely a pair is worth a look, as a noisy-or of independent evidence: shared
+    phrasing (containment), meaning, a name one text gives the other, shared distinctive title
+    words, and the class rule that holds (a flagged twin is worth a look even when its
+    neighbourhood is dense). Meaning is the cosine less the pair's local density (CSLS, Conneau et al.
+    2018: 2 cos - r_a - r_b, here cos - (r_a + r_b) / 2 over `density`), rescaled so a pair no
+    closer than its neighbourhood counts nothing and 0.3 above it everything: two generic
+    initiatives close to everything rank below two specific ones close to each other. A
+    ranking, not a probability fitted to judgements."""
+    meaning = min(1.0, max(0.0, (cosine - density) / 0.3))
+    name = _NAME_EVIDENCE[relation.kind] if relation is not None else 0.0
+    flagged = _CLASS_EVIDENCE[cls] if cls is not None else 0.0
+    miss = (1 - cont) * (1 - meaning) * (1 - name) * (1 - 0.5 * share) * (1 - flagged)
+    return round(1 - miss, 4)
+
+
+def score_pairs(
+    initiatives: Sequence[Initiative],
+    vectors: np.ndarray,
+    settings: OverlapSettings | None = None,
+) -> list[ScoredPair]:
+    """Every candidate pair with its evidence, class and review rank, most worth a look first.
+
+    Candidates: MinHash LSH neighbours, cosine nearest neighbours, and pairs a name relates
+    (`relations.find_relations`).
+    """
+    settings = settings or OverlapSettings()
+    vectors = np.asarray(vectors, dtype=np.float32)
+    texts = [ini.text for ini in initiatives]
+    hashed = [shingle_hashes(t, settings.shingle) for t in texts]
+    relations = find_relations(initiatives)
+    title_words = distinctive_title_words(initiatives)
+    neighbours = nearest_neighbours(vectors, settings.neighbours)
+    density = local_density(vectors, neighbours)
+    out = []
+    found = candidate_pairs(
+        texts,
+        vectors,
+        k=settings.neighbours,
+        lsh_threshold=settings.lsh_threshold,
+        shingle=settings.shingle,
+        neighbours=neighbours,
+        hashed=hashed,
+    )
+    candidates = sorted(found | set(relations))
+    rows = np.asarray(candidates, dtype=np.int64).reshape(-1, 2)
+    cosines = np.einsum("nd,nd->n", vectors[rows[:, 0]], vectors[rows[:, 1]]).tolist()
+    for (i, j), cosine in zip(candidates, cosines, strict=True):
+        a, b = initiatives[i], initiatives[j]
+        cont = containment(hashed[i], hashed[j])
+        relation = relations.get((i, j))
+        share = title_share(title_words[i], title_words[j])
+        verdict = classify_pair(a, b, cont, cosine, settings, relation, share)
+        cls, reason = verdict if verdict else (None, _weak_reason(cont, cosine, relation))
+        pair = OverlapPair(
+            a=a.id,
+            b=b.id,
+            cls=cls or OverlapClass.THEMATIC,
+            score=round(max(cont, cosine), 4),
+            reason=reason,
+            containment=round(cont, 4),
+            cosine=round(cosine, 4),
+            differs=describe_difference(a, b),
+        )
+        local = float(density[i] + density[j]) / 2
+        look = look_score(cont, cosine, share, relation, local, cls)
+        out.append(ScoredPair(pair, cls, look, relation.describe() if relation else ""))
+    return sorted(out, key=lambda s: (-s.look, s.pair.a, s.pair.b))
+
+
+def _weak_reason(cont: float, cosine: float, relation: Relation | None) -> str:
+    bits = [f"cosine {cosine:.2f}", f"{cont:.0%} shared phrasing"]
+    if relation is not None:
+        bits.append(relation.describe())
+    return "below every class rule: " + ", ".join(bits)
 
 
 def find_overlaps(
@@ -234,66 +331,60 @@ def find_overlaps(
     vectors: np.ndarray,
     settings: OverlapSettings | None = None,
 ) -> list[OverlapPair]:
-    """All overlapping pairs, strongest class first, then by score.
+    """All overlapping pairs (those a class rule holds for), strongest class first, then by score.
 
     Args:
         initiatives: The catalogue, in order.
         vectors: One unit vector per initiative (same order).
         settings: Class thresholds.
     """
-    settings = settings or OverlapSettings()
-    vectors = np.asarray(vectors, dtype=np.float32)
-    texts = [ini.text for ini in initiatives]
-    shingle_sets = [shingles(t, settings.shingle) for t in texts]
-    found = []
-    for i, j in sorted(candidate_pairs(texts, vectors, settings)):
-        a, b = initiatives[i], initiatives[j]
-        cont = containment(shingle_sets[i], shingle_sets[j])
-        cosine = float(vectors[i] @ vectors[j])
-        verdict = classify_pair(a, b, cont, cosine, settings)
-        if verdict is None:
-            continue
-        cls, reason = verdict
-        found.append(
-            OverlapPair(
-                a=a.id,
-                b=b.id,
-                cls=cls,
-                score=round(max(cont, cosine), 4),
-                reason=reason,
-                containment=round(cont, 4),
-                cosine=round(cosine, 4),
-                differs=_describe_difference(a, b),
-            )
-        )
+    return classified_pairs(score_pairs(initiatives, vectors, settings))
+
+
+def classified_pairs(scored: Sequence[ScoredPair]) -> list[OverlapPair]:
+    """The pairs a class rule holds for, strongest class first, then by score."""
+    found = [s.pair for s in scored if s.cls is not None]
     return sorted(found, key=lambda p: (_STRENGTH[p.cls], -p.score, p.a, p.b))
 
 
 def cluster_overlaps(
-    pairs: Sequence[OverlapPair], initiatives: Sequence[Initiative]
+    pairs: Sequence[OverlapPair],
+    initiatives: Sequence[Initiative],
+    *,
+    max_cluster: int = OverlapSettings.max_cluster,
 ) -> list[OverlapCluster]:
-    """Connected groups of overlapping initiatives.
+    """Connected groups of overlapping initiatives, none larger than `max_cluster`.
 
-    Copies, twins and families are joined first (graph components); thematic overlaps then form
-    their own groups among the initiatives they link, so one generic neighbour does not chain
-    every treatment programme into a single cluster: a thematic link joins two initiatives only
-    when they are each other's strongest thematic match and neither is already in a copy, twin
-    or family group.
+    Copies, twins and families are joined first, strongest link first (class, then score); a
+    link that would make a group larger than `max_cluster` is left out of the grouping (the pair
+    itself is still listed), so a chain of weak links cannot pull a catalogue of 10,000 into
+    one component. Thematic overlaps then form their own groups among the initiatives they
+    link, so one generic neighbour does not chain every treatment programme into a single
+    cluster: a thematic link joins two initiatives only when they are each other's strongest
+    thematic match (mutual best) and neither is already in a copy, twin or family group.
     """
     by_id = {ini.id: ini for ini in initiatives}
     parent: dict[str, str] = {}
+    size: dict[str, int] = {}
 
     def find(x: str) -> str:
-        parent.setdefault(x, x)
+        if x not in parent:
+            parent[x], size[x] = x, 1
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
     def union(x: str, y: str) -> None:
-        parent[find(x)] = find(y)
+        rx, ry = find(x), find(y)
+        if rx != ry and size[rx] + size[ry] <= max_cluster:
+            parent[rx] = ry
+            size[ry] += size[rx]
 
-    strong = [p for p in pairs if p.cls is not OverlapClass.THEMATIC]
+    strong = sorted(
+        (p for p in pairs if p.cls is not OverlapClass.THEMATIC),
+        key=lambda p: (_STRENGTH[p.cls], -p.score, p.a, p.b),
+    )
     for p in strong:
         union(p.a, p.b)
     best: dict[str, OverlapPair] = {}
@@ -314,26 +405,29 @@ def cluster_overlaps(
     groups: dict[str, list[str]] = {}
     for x in list(parent):
         groups.setdefault(find(x), []).append(x)
+    strongest: dict[str, OverlapClass] = {}
+    for p in pairs:
+        if p.a not in parent or p.b not in parent or (root := find(p.a)) != find(p.b):
+            continue
+        if root not in strongest or _STRENGTH[p.cls] < _STRENGTH[strongest[root]]:
+            strongest[root] = p.cls
     clusters = []
     order = {ini.id: n for n, ini in enumerate(initiatives)}
-    for members in groups.values():
-        if len(members) < 2:
+    for root, members in groups.items():
+        if len(members) < 2 or root not in strongest:
             continue
         members.sort(key=lambda x: order.get(x, 0))
-        inside = [p for p in pairs if p.a in members and p.b in members]
-        if not inside:
-            continue
-        cls = min((p.cls for p in inside), key=lambda c: _STRENGTH[c])
-        clusters.append(OverlapCluster(_label([by_id[m] for m in members]), tuple(members), cls))
+        label = _label([by_id[m] for m in members])
+        clusters.append(OverlapCluster(label, tuple(members), strongest[root]))
     return sorted(clusters, key=lambda c: (_STRENGTH[c.cls], -len(c.ids), c.ids))
 
 
 def _label(members: Sequence[Initiative]) -> str:
     """A readable name: the programme name the titles share, else the title phrase two members
     share, else the title words most members use."""
-    stems = [" ".join(title_stem(m.title)) for m in members]
+    stems = [" ".join(title_stem_of(m.title)) for m in members]
     for m, stem in zip(members, stems, strict=True):
-        if stem and sum(_stem_similarity(stem.split(), o.split()) >= 0.8 for o in stems) >= 2:
+        if stem and sum(stem_similarity(stem.split(), o.split()) >= 0.8 for o in stems) >= 2:
             return shorten(TITLE_SPLIT.split(m.title, maxsplit=1)[0], 80)
     if len(members) == 2:
         phrase = shared_title_phrase(members[0].title, members[1].title)
