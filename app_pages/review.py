@@ -21,7 +21,6 @@ from matcher.reviews import (
     review_queue,
 )
 
-
 _ = translator(language(), "review")
 LABELS = {
     Decision.DUPLICATE: _("Duplicate"),
