@@ -14,7 +14,18 @@ import matcher.engine
 from matcher.cli import build_parser, main
 from tests.conftest import DATA, HashingEncoder
 
-COMMANDS = ["corpus", "show", "index", "search", "brief", "overlaps", "diff", "similar", "eval"]
+COMMANDS = [
+    "corpus",
+    "show",
+    "index",
+    "search",
+    "brief",
+    "overlaps",
+    "diff",
+    "similar",
+    "eval",
+    "serve",
+]
 
 
 @pytest.fixture

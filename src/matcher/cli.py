@@ -139,6 +139,16 @@ def _catalogue_lock(target: Path) -> AbstractContextManager[None]:
     )
 
 
+def import_catalogue(extra: Corpus, target: Path) -> Corpus:
+    """Add `extra` to the catalogue file `target` (CLI import and `POST /catalogue/import`);
+    returns the merged catalogue. Read, merge and write under one lock: two imports at once both
+    land, neither is lost."""
+    with _catalogue_lock(target):
+        merged = merge(load_corpus(target), extra)
+        _write_catalogue(merged, target)
+    return merged
+
+
 def cmd_corpus(args: argparse.Namespace) -> int:
     if args.action == "build":
         page = Path(args.page or DEFAULT_PAGE)
@@ -152,11 +162,7 @@ def cmd_corpus(args: argparse.Namespace) -> int:
         if not args.file:
             raise InputError("`matcher corpus import` needs a FILE (.jsonl or .csv)")
         extra = load_corpus(args.file)
-        target = _corpus_path(args)
-        # read, merge and write under one lock: two imports at once both land, neither is lost
-        with _catalogue_lock(target):
-            merged = merge(load_corpus(target), extra)
-            _write_catalogue(merged, target)
+        merged = import_catalogue(extra, _corpus_path(args))
         _echo(f"imported {len(extra)} initiatives; the catalogue now holds {len(merged)}")
         return 0
     corpus = load_corpus(_corpus_path(args))
@@ -292,6 +298,7 @@ def _print_reading(result: SearchResult) -> None:
 def _search_batch(args: argparse.Namespace) -> int:
     from matcher.engine import check_k
     from matcher.evaluate import load_queries
+    from matcher.results import batch_line
 
     queries = load_queries(args.batch, judged=False)
     check_k(args.k)
@@ -300,19 +307,14 @@ def _search_batch(args: argparse.Namespace) -> int:
     matcher.check_filters(filters)  # a bad filter fails the whole batch, before any query
     failed = 0
     for q in queries:
-        line: dict[str, Any] = {"qid": q.qid}
         try:
-            result = matcher.search(q.query, k=args.k, filters=filters, min_score=args.min_score)
+            line = batch_line(
+                q.qid, matcher.search(q.query, k=args.k, filters=filters, min_score=args.min_score)
+            )
         except InputError as exc:  # one unusable query does not cost the others their answers
             failed += 1
-            line.update(results=[], needs=[], context=None, error=str(exc))
+            line = batch_line(q.qid, None, str(exc))
             print(f"error: query {_escape(str(q.qid))}: {_escape(str(exc))}", file=sys.stderr)
-        else:
-            line.update(
-                results=[{"id": m.id, "score": m.score} for m in result.results],
-                needs=[n.to_dict() for n in result.needs],
-                context=result.context.to_dict(),
-            )
         print(_json_text(line))
     return 2 if failed == len(queries) and queries else 0
 
@@ -356,9 +358,7 @@ def cmd_overlaps(args: argparse.Namespace) -> int:
     matcher = _open(args)
     pairs, clusters = matcher.overlaps(cls=args.cls, min_score=args.min_score)
     if args.json:
-        _print_json(
-            {"pairs": [p.to_dict() for p in pairs], "clusters": [c.to_dict() for c in clusters]}
-        )
+        _print_json(overlap_report.to_dict(pairs, clusters))
         return 0
     if args.format == "md":
         _write_or_print(overlap_report.to_markdown(pairs, clusters, matcher.corpus), args.output)
@@ -404,20 +404,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_similar(args: argparse.Namespace) -> int:
     from matcher.engine import check_k
+    from matcher.results import similar_payload
 
     check_k(args.k)
     load_corpus(_corpus_path(args)).get(args.id)
     matcher = _open(args)
     pairs = matcher.similar(args.id, k=args.k)
     if args.json:
-        _print_json(
-            {
-                "id": matcher.get(args.id).id,
-                "similar": [
-                    {"id": ini.id, "title": ini.title, "similarity": s} for ini, s in pairs
-                ],
-            }
-        )
+        _print_json(similar_payload(matcher.get(args.id).id, pairs))
         return 0
     base = matcher.get(args.id)
     _echo(f"closest to {base.id}: {base.title}")
@@ -453,6 +447,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
                     f"{n['text']} [{'covered' if n['covered'] else 'GAP'}]" for n in row["needs"]
                 )
                 _echo(f"  {row['qid']}: {shown}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from matcher.server import serve
+
+    if not 1 <= args.port <= 65535:
+        raise InputError(f"--port must be from 1 to 65535 (got {args.port})")
+    if not 1 <= args.workers <= 64:
+        raise InputError(f"--workers must be from 1 to 64 (got {args.workers})")
+    serve(
+        _index_dir(args),
+        _corpus_path(args),
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+    )
     return 0
 
 
@@ -542,6 +554,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--needs", action="store_true", help="also measure need coverage and gaps")
     p.add_argument("--out-of-scope", metavar="FILE", help="statements whose needs are gaps")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="run the HTTP API (OpenAPI docs at /docs)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

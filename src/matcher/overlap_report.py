@@ -10,6 +10,11 @@ from matcher.corpus import Corpus
 from matcher.overlaps import DiffSegment, OverlapClass, OverlapCluster, OverlapPair
 
 
+def to_dict(pairs: Sequence[OverlapPair], clusters: Sequence[OverlapCluster]) -> dict[str, object]:
+    """Pairs and clusters as JSON (`matcher overlaps --json`, `GET /overlaps`)."""
+    return {"pairs": [p.to_dict() for p in pairs], "clusters": [c.to_dict() for c in clusters]}
+
+
 def render_diff(
     segments: Sequence[DiffSegment],
     *,
