@@ -129,4 +129,4 @@ class LiveMatcher:
         self.pending = None
         self.loaded_at = time.time()
         self.reloads += 1
-        log.info("reloaded the index (%d initiatives)", len(fresh.corpus))
+        log.info("reloaded the index in %s", fresh.index_dir)

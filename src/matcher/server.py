@@ -138,7 +138,9 @@ def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def _unexpected_error(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error answering %s %s", request.method, request.url.path)
+    log.error(
+        "unexpected error answering %s %s", request.method, request.url.path, exc_info=exc
+    )
     return error_response(500, "internal error; the server log has the details", "internal")
 
 
