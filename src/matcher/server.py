@@ -129,6 +129,10 @@ def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     codes = {404: "not-found", 405: "method-not-allowed"}
     message = str(exc.detail)
+    if exc.status_code == 400:  # FastAPI could not parse the body (e.g. not UTF-8): as invalid JSON
+        return error_response(
+            422, "the request body is not JSON text in UTF-8; send a JSON object", "invalid-request"
+        )
     return error_response(
         exc.status_code,
         message,
@@ -138,9 +142,7 @@ def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def _unexpected_error(request: Request, exc: Exception) -> Response:
-    log.error(
-        "unexpected error answering %s %s", request.method, request.url.path, exc_info=exc
-    )
+    log.error("unexpected error answering %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(500, "internal error; the server log has the details", "internal")
 
 
