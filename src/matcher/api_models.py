@@ -55,8 +55,8 @@ def _whole_number(value: object) -> object:
 
 K = Annotated[
     int,
-    BeforeValidator(_whole_number),
     Field(ge=1, le=MAX_K, description=f"How many results (1-{MAX_K})."),
+    BeforeValidator(_whole_number),
 ]
 FilterValue = Annotated[str, Field(min_length=1, max_length=MAX_FILTER_CHARS)]
 InitiativeId = Annotated[str, Field(pattern=ID_PATTERN, max_length=12, examples=["1209"])]
