@@ -395,3 +395,49 @@ def test_matcher_serve_answers_on_a_free_port(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.mark.model
+def test_two_workers_on_the_real_models_pick_up_an_index_rebuilt_by_another_process(
+    tmp_path: Path,
+) -> None:
+    """`matcher serve --workers 2` over a copy of the project's index; `matcher index build` in
+    another process adds an initiative; every later request, whichever worker takes it, sees it."""
+    index, corpus = tmp_path / "index", tmp_path / "initiatives.jsonl"
+    shutil.copytree(ROOT / "index", index)
+    shutil.copy(ROOT / "corpus" / "initiatives.jsonl", corpus)
+    argv = ["--index", str(index), "--corpus", str(corpus)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "matcher", *argv, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while True:  # a hang guard, not a timing assertion
+            assert proc.poll() is None and time.monotonic() < deadline
+            try:
+                status, ready = http(f"{base}/ready")
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert status == 200 and ready["initiatives"] == 118
+        status, found = http(f"{base}/search", {"query": "detector dogs at airports", "k": 3})
+        assert status == 200 and "1209" in [m["id"] for m in found["results"]]
+        with corpus.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(NEW_RECORD) + "\n")
+        build = subprocess.run(
+            [sys.executable, "-m", "matcher", *argv, "index", "build"], env=env, timeout=600
+        )
+        assert build.returncode == 0
+        statuses = [http(f"{base}/initiatives/3999")[0] for _ in range(12)]
+        assert statuses == [200] * 12
+        status, found = http(f"{base}/search", {"query": "beekeeping and honey", "k": 1})
+        assert found["results"][0]["id"] == "3999"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
