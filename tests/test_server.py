@@ -366,6 +366,18 @@ def http(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
         return exc.code, json.loads(exc.read())
 
 
+def wait_ready(proc: subprocess.Popen[bytes], base: str, seconds: float) -> tuple[int, Any]:
+    """/ready's answer once the server listens (a hang guard, not a timing assertion)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        assert proc.poll() is None, "the server exited"
+        assert time.monotonic() < deadline, "the server did not become ready"
+        try:
+            return http(f"{base}/ready")
+        except OSError:
+            time.sleep(0.2)
+
+
 def test_matcher_serve_answers_on_a_free_port(tmp_path: Path) -> None:
     """`matcher serve` (the CLI's own entry, on the fake encoder) in its own process."""
     port = free_port()
@@ -373,20 +385,12 @@ def test_matcher_serve_answers_on_a_free_port(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-c", SERVE.format(root=str(ROOT)), *argv, "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:  # a hang guard, not a timing assertion
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-            assert time.monotonic() < deadline, "the server did not become ready"
-            try:
-                status, ready = http(f"{base}/ready")
-                break
-            except OSError:
-                time.sleep(0.2)
+        status, ready = wait_ready(proc, base, 60)
         assert status == 200 and ready["initiatives"] == 6
         status, found = http(f"{base}/search", {"query": "detector dogs at airports", "k": 1})
         assert status == 200 and found["results"][0]["id"] == "1209"
@@ -417,14 +421,7 @@ def test_two_workers_on_the_real_models_pick_up_an_index_rebuilt_by_another_proc
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 300
-        while True:  # a hang guard, not a timing assertion
-            assert proc.poll() is None and time.monotonic() < deadline
-            try:
-                status, ready = http(f"{base}/ready")
-                break
-            except OSError:
-                time.sleep(0.5)
+        status, ready = wait_ready(proc, base, 300)
         assert status == 200 and ready["initiatives"] == 118
         status, found = http(f"{base}/search", {"query": "detector dogs at airports", "k": 3})
         assert status == 200 and "1209" in [m["id"] for m in found["results"]]

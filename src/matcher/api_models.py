@@ -1,8 +1,9 @@
 """Pydantic models of the HTTP API: every request and response, with the CLI's limits.
 
-Responses mirror the CLI's JSON output field for field (`results.py`, `overlap_report.to_dict`,
-`Initiative.to_dict`); the server sends those dicts as they are and the models document them in
-the OpenAPI schema (the contract tests check every response against it). Requests are strict:
+Responses mirror the CLI's JSON output field for field (`results.py`, `overlap_report.to_dict`);
+the server sends those dicts as they are and the models document them in the OpenAPI schema
+(an initiative and a build report are documented by their own dataclasses, `Initiative` and
+`BuildReport`) (the contract tests check every response against it). Requests are strict:
 unknown fields, a string where a number belongs and a number where a string belongs are refused
 with 422, never coerced.
 """
@@ -15,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from matcher.brief import BriefFormat
 from matcher.calibration import NeedStatus
+from matcher.corpus import Initiative
 from matcher.explain import MatchLabel
 from matcher.overlaps import OverlapClass
 from matcher.reading import ClauseKind
@@ -197,22 +199,9 @@ class BatchResponse(BaseModel):
     lines: list[BatchLine]
 
 
-class InitiativeOut(BaseModel):
-    """One initiative, as `matcher show --json` prints it."""
-
-    id: str
-    title: str
-    sub_working_group: str
-    sub_working_group_title: str
-    pillar: int
-    text: str
-    organizations: list[str]
-    regions: list[str]
-
-
 class InitiativeList(BaseModel):
     count: int
-    initiatives: list[InitiativeOut]
+    initiatives: list[Initiative]
 
 
 class SimilarItem(BaseModel):
@@ -285,14 +274,3 @@ class ImportResponse(BaseModel):
     imported: int
     initiatives: int
     note: str
-
-
-class RebuildResponse(BaseModel):
-    """What `matcher index build --json` prints."""
-
-    index_dir: str
-    initiatives: int
-    passages: int
-    embedded: dict[str, int]
-    reused: dict[str, int]
-    seconds: float

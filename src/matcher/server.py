@@ -43,16 +43,14 @@ from matcher.api_models import (
     Health,
     ImportResponse,
     InitiativeList,
-    InitiativeOut,
     OverlapsResponse,
     Ready,
-    RebuildResponse,
     SearchRequest,
     SearchResponse,
     SimilarResponse,
 )
 from matcher.brief import BriefFormat, render
-from matcher.corpus import parse_records
+from matcher.corpus import Initiative, load_corpus, parse_records
 from matcher.engine import Filters, Matcher
 from matcher.errors import (
     BusyError,
@@ -62,6 +60,7 @@ from matcher.errors import (
     MatcherIndexError,
     ModelError,
 )
+from matcher.index import BuildReport, build_index
 from matcher.live import LiveMatcher
 from matcher.overlaps import OverlapClass
 from matcher.results import batch_line, similar_payload
@@ -401,7 +400,7 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
 
     @app.get(
         "/initiatives/{initiative_id}",
-        response_model=InitiativeOut,
+        response_model=Initiative,
         tags=["catalogue"],
         responses=_errors(404, 422),
     )
@@ -464,7 +463,7 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
 
     @app.post(
         "/index/rebuild",
-        response_model=RebuildResponse,
+        response_model=BuildReport,
         tags=["admin"],
         dependencies=guarded,
         responses=_errors(401, 403, 409, 422),
@@ -472,9 +471,6 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
     def rebuild() -> Response:
         """Rebuild the index from the catalogue on disk (`matcher index build`); the next
         request of every worker picks it up."""
-        from matcher.corpus import load_corpus
-        from matcher.index import build_index
-
         matcher = live.current()
         corpus = load_corpus(live.corpus_path) if live.corpus_path else matcher.corpus
         report = build_index(matcher.index_dir, corpus, matcher.encoders, matcher.settings)
