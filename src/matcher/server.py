@@ -62,7 +62,7 @@ from matcher.errors import (
     MatcherIndexError,
     ModelError,
 )
-from matcher.index import BuildReport, build_index
+from matcher.index import BuildReport, build_index, check_index
 from matcher.live import LiveMatcher
 from matcher.overlaps import OverlapClass
 from matcher.results import batch_line, similar_payload
@@ -582,9 +582,17 @@ def serve(
         app = create_app(open_live(index_dir, corpus_path), settings)
         uvicorn.run(app, host=host, port=port, log_level=log_level)
         return
-    # each worker process opens the index itself; build it once here first when needed (the
-    # models load lazily, so this costs no model load when the index is current)
-    open_matcher(index_dir, corpus_path)
+    # each worker process opens the index itself; build it once here first when needed, so the
+    # workers do not all find it stale at once (checking costs no model load: they load lazily)
+    try:
+        check_index(
+            index_dir,
+            load_corpus(corpus_path),
+            models.default_encoders(Settings().dense_models),
+            Settings(),
+        )
+    except MatcherIndexError:
+        open_matcher(index_dir, corpus_path)
     os.environ["MATCHER_INDEX_DIR"] = str(index_dir)
     os.environ["MATCHER_CORPUS"] = str(corpus_path)
     os.environ["MATCHER_LOG_LEVEL"] = log_level
