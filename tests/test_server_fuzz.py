@@ -24,7 +24,9 @@ from schemathesis.generation import GenerationMode
 
 import matcher.encoders
 import matcher.engine
-from matcher.server import ServerSettings, create_app, open_live
+from matcher.api_guards import ServerSettings
+from matcher.server import create_app
+from matcher.service import open_live
 from tests.conftest import DATA, HashingEncoder
 
 MIN_REQUESTS = 1000

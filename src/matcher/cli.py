@@ -451,7 +451,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from matcher.server import serve
+    from matcher.service import serve
 
     if not 1 <= args.port <= 65535:
         raise InputError(f"--port must be from 1 to 65535 (got {args.port})")

@@ -1,0 +1,142 @@
+"""Running the HTTP API (`matcher serve`): open the index, load the models, run uvicorn.
+
+With one worker the application is built here and handed to uvicorn. With more, each uvicorn
+worker process builds its own through `app_from_env`, from the environment `serve` sets, and
+opens the same index folder read-only; the index is checked (and built when stale) once, here,
+before the workers start.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from matcher import encoders as models
+from matcher.api_guards import ServerSettings
+from matcher.corpus import load_corpus
+from matcher.encoders import Encoder
+from matcher.engine import Matcher
+from matcher.errors import MatcherIndexError
+from matcher.index import check_index
+from matcher.live import LiveMatcher
+from matcher.server import create_app
+from matcher.settings import Settings
+
+log = logging.getLogger("matcher.server")
+
+WARM_UP_STATEMENT = "We need training for customs officers."
+"""Searched once before the server reports ready, so the models are loaded and answer."""
+
+
+def open_matcher(
+    index_dir: Path, corpus_path: Path, encoders: Mapping[str, Encoder] | None = None
+) -> Matcher:
+    """Open the index, building it first when missing or stale (saying so on stderr)."""
+    import sys
+
+    def tell(reason: str) -> None:
+        print(f"building the index ({reason.split(';')[0]}) ...", file=sys.stderr)
+
+    return Matcher.open(index_dir, corpus=corpus_path, encoders=encoders, on_build=tell)
+
+
+def open_live(index_dir: Path, corpus_path: Path) -> LiveMatcher:
+    """Open the index, load the models and search once, and watch the index for rebuilds.
+
+    The models load side by side with each other and with the index (one is mostly torch's
+    import, another numpy reading its weights, the index mostly bm25s's imports), so a cold
+    start costs about the slowest of them rather than their sum.
+    """
+    start = time.perf_counter()
+    encoders = models.default_encoders(Settings().dense_models)  # looked up now: tests swap it
+    with ThreadPoolExecutor(max(1, len(encoders))) as pool:
+        loading = [pool.submit(e.encode, [WARM_UP_STATEMENT], "query") for e in encoders.values()]
+        opened = open_matcher(index_dir, corpus_path, encoders)
+        index_seconds = time.perf_counter() - start
+        for done in loading:
+            done.result()
+    opened.search(WARM_UP_STATEMENT, k=1)
+    log.info(
+        "ready in %.2f s (index opened in %.2f s, models loaded in parallel)",
+        time.perf_counter() - start,
+        index_seconds,
+    )
+    return LiveMatcher(opened, corpus_path)
+
+
+def app_from_env() -> FastAPI:
+    """The application of one uvicorn worker: index and catalogue from MATCHER_INDEX_DIR and
+    MATCHER_CORPUS (set by `matcher serve`)."""
+    from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR
+
+    log_to_stderr(os.environ.get("MATCHER_LOG_LEVEL", "info"))
+    index_dir = Path(os.environ.get("MATCHER_INDEX_DIR") or DEFAULT_INDEX_DIR)
+    corpus = Path(os.environ.get("MATCHER_CORPUS") or DEFAULT_CORPUS)
+    return create_app(open_live(index_dir, corpus), ServerSettings.from_env())
+
+
+def log_to_stderr(level: str) -> None:
+    """The matcher's own log lines (startup timings, reloads, unexpected errors with their
+    tracebacks) on stderr beside uvicorn's; other libraries' loggers are left as they are."""
+    logger = logging.getLogger("matcher")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(level.upper())
+
+
+def single_threaded_models() -> None:
+    """One math thread per process for the models, unless the environment says otherwise.
+
+    A server answers many requests at once, from threads and worker processes; torch's default
+    of one intra-op thread per core makes each forward pass spin-wait for cores the others hold.
+    Measured on the 2 shared cores under load: a new statement took 160-990 ms with two threads
+    and 60-110 ms with one. Set before any model is loaded (torch reads it on import) and
+    inherited by uvicorn's worker processes.
+    """
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+
+
+def serve(
+    index_dir: Path, corpus_path: Path, *, host: str, port: int, workers: int, log_level: str
+) -> None:
+    """Run the API with uvicorn until interrupted."""
+    import uvicorn
+
+    settings = ServerSettings.from_env()  # a bad setting fails here, once, as one line
+    single_threaded_models()
+    log_to_stderr(log_level)
+    if workers == 1:
+        app = create_app(open_live(index_dir, corpus_path), settings)
+        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        return
+    # each worker process opens the index itself; build it once here first when needed, so the
+    # workers do not all find it stale at once (checking costs no model load: they load lazily)
+    try:
+        check_index(
+            index_dir,
+            load_corpus(corpus_path),
+            models.default_encoders(Settings().dense_models),
+            Settings(),
+        )
+    except MatcherIndexError:
+        open_matcher(index_dir, corpus_path)
+    os.environ["MATCHER_INDEX_DIR"] = str(index_dir)
+    os.environ["MATCHER_CORPUS"] = str(corpus_path)
+    os.environ["MATCHER_LOG_LEVEL"] = log_level
+    uvicorn.run(
+        "matcher.service:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+    )
