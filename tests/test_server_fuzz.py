@@ -25,9 +25,12 @@ from schemathesis.generation import GenerationMode
 import matcher.encoders
 import matcher.engine
 from matcher.api_guards import ServerSettings
+from matcher.calibration import load_calibration
 from matcher.server import create_app
 from matcher.service import open_live
 from tests.conftest import DATA, HashingEncoder
+
+ROOT = Path(__file__).resolve().parents[1]
 
 MIN_REQUESTS = 1000
 EXAMPLES = 70
@@ -40,15 +43,26 @@ def fakes(*_: object) -> dict[str, HashingEncoder]:
     return {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)}
 
 
-@pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory) -> schemathesis.BaseSchema:
+@pytest.fixture(
+    scope="module", params=["fake-encoder", pytest.param("real-models", marks=pytest.mark.model)]
+)
+def api_schema(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> schemathesis.BaseSchema:
+    """The app over the mini corpus on the fake encoder, or (`model`) over a copy of the
+    project's index and catalogue on the real models and their shipped calibration."""
     folder = tmp_path_factory.mktemp("fuzz")
     corpus = folder / "catalogue.jsonl"
-    shutil.copy(DATA / "mini.jsonl", corpus)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(matcher.engine, "default_encoders", fakes)
-        patch.setattr(matcher.encoders, "default_encoders", fakes)
-        live = open_live(folder / "index", Path(corpus))
+        if request.param == "real-models":
+            shutil.copytree(ROOT / "index", folder / "index")
+            shutil.copy(ROOT / "corpus" / "initiatives.jsonl", corpus)
+            patch.setattr(matcher.engine, "load_calibration", load_calibration)
+        else:
+            shutil.copy(DATA / "mini.jsonl", corpus)
+            patch.setattr(matcher.engine, "default_encoders", fakes)
+            patch.setattr(matcher.encoders, "default_encoders", fakes)
+        live = open_live(folder / "index", corpus)
     # a token is configured, so the guarded endpoints are fuzzed behind it (401 without it)
     app = create_app(live, ServerSettings(token="fuzz-token", max_body_bytes=64 * 1024))
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
