@@ -75,6 +75,16 @@ def start_server(args: argparse.Namespace, port: int) -> tuple[subprocess.Popen[
     raise SystemExit(f"the server was not ready within {args.start_timeout} s")
 
 
+def memory(pid: int) -> str:
+    """Resident memory of the server process and its worker processes."""
+    import psutil  # comes with locust
+
+    parent = psutil.Process(pid)
+    rss = [f"{p.memory_info().rss / 2**20:.0f} MB" for p in parent.children(recursive=True)]
+    own = f"{parent.memory_info().rss / 2**20:.0f} MB"
+    return f"server process {own}" + (f", workers {', '.join(rss)}" if rss else "")
+
+
 def run_locust(host: str, users: int, seconds: float) -> dict[str, float]:
     """One bounded Locust run in this process; its overall figures."""
     env = Environment(user_classes=[locustfile.CoalitionUser], host=host)
@@ -123,8 +133,15 @@ def main() -> int:
         metavar=("MIN", "MAX"),
         help="seconds each user waits between requests (default 1 3; 0 0 hammers)",
     )
+    parser.add_argument(
+        "--vary",
+        action="store_true",
+        help="open each search with a writer's country, so most statements are new to the "
+        "server (no cached embeddings); their answers are not compared",
+    )
     args = parser.parse_args()
     locustfile.CoalitionUser.wait_time = between(*args.wait)
+    locustfile.CoalitionUser.vary = args.vary
 
     port = free_port()
     host = f"http://127.0.0.1:{port}"
@@ -158,6 +175,7 @@ def main() -> int:
         )
         for s in differing[:5]:
             print(f"  differs: {s}")
+        print(f"memory       {memory(proc.pid)}")
         return 1 if differing or many["errors"] or single["errors"] else 0
     finally:
         proc.terminate()

@@ -67,6 +67,18 @@ ALL_STATEMENTS = [s for group in STATEMENTS.values() for s in group]
 IDS = ["1204", "1209", "2101", "3101", "3201"]
 """Initiatives opened and compared by the users (ids from the published catalogue)."""
 
+WRITERS = [
+    "We write from Kenya.",
+    "Nous écrivons du Sénégal.",
+    "Escribimos desde Colombia.",
+    "Escrevemos de Moçambique.",
+    "Пишем из Казахстана.",
+    "نكتب من الأردن.",
+    "We are the police of Viet Nam.",
+    "Somos la aduana de Perú.",
+]
+"""Openings that make a statement new to the server (its embeddings are not cached yet)."""
+
 ANSWERS: dict[str, set[str]] = defaultdict(set)
 """Every distinct search answer seen per statement, as canonical JSON."""
 
@@ -79,12 +91,16 @@ class CoalitionUser(HttpUser):
     """Someone reading the matcher's answers: mostly searches, some initiatives, a brief."""
 
     wait_time = between(1.0, 3.0)
+    vary = False
+    """Open each search with a writer (WRITERS), so most statements are new to the server;
+    their answers are then not compared with the statements sent alone."""
 
     @task(10)
     def search(self) -> None:
         statement = random.choice(ALL_STATEMENTS)
+        sent = f"{random.choice(WRITERS)} {statement}" if self.vary else statement
         with self.client.post(
-            "/search", json={"query": statement, "k": 10}, name="/search", catch_response=True
+            "/search", json={"query": sent, "k": 10}, name="/search", catch_response=True
         ) as response:
             if response.status_code != 200:
                 response.failure(f"status {response.status_code}")
@@ -93,7 +109,8 @@ class CoalitionUser(HttpUser):
             if data.get("query") is None or not isinstance(data.get("results"), list):
                 response.failure("not a search result")
                 return
-            ANSWERS[statement].add(canonical(data))
+            if not self.vary:
+                ANSWERS[statement].add(canonical(data))
 
     @task(2)
     def initiative(self) -> None:

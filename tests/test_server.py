@@ -370,6 +370,19 @@ def wait_ready(proc: subprocess.Popen[bytes], base: str, seconds: float) -> tupl
             time.sleep(0.2)
 
 
+@pytest.mark.parametrize("argv", [["--port", "70000"], ["--workers", "0"], ["--port", "BUSY"]])
+def test_serve_refuses_an_address_or_worker_count_in_one_line(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        assert main(["serve", *[port if a == "BUSY" else a for a in argv]]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ")
+
+
 def test_matcher_serve_answers_on_a_free_port(tmp_path: Path) -> None:
     """`matcher serve` (the CLI's own entry, on the fake encoder) in its own process."""
     port = free_port()

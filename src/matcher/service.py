@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +23,7 @@ from matcher.api_guards import ServerSettings
 from matcher.corpus import load_corpus
 from matcher.encoders import Encoder
 from matcher.engine import Matcher
-from matcher.errors import MatcherIndexError
+from matcher.errors import InputError, MatcherIndexError
 from matcher.index import check_index
 from matcher.live import LiveMatcher
 from matcher.server import create_app
@@ -105,6 +106,19 @@ def single_threaded_models() -> None:
         os.environ.setdefault(name, "1")
 
 
+def check_address(host: str, port: int) -> None:
+    """Fail in one line, before seconds of model loading, when the address cannot be bound."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise InputError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port or "
+            "--host"
+        ) from None
+
+
 def serve(
     index_dir: Path, corpus_path: Path, *, host: str, port: int, workers: int, log_level: str
 ) -> None:
@@ -112,6 +126,7 @@ def serve(
     import uvicorn
 
     settings = ServerSettings.from_env()  # a bad setting fails here, once, as one line
+    check_address(host, port)
     single_threaded_models()
     log_to_stderr(log_level)
     if workers == 1:
