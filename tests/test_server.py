@@ -304,6 +304,8 @@ def test_import_then_rebuild_is_picked_up_by_the_next_request(served: Served) ->
     assert "already exist" in is_error(again, 422, "catalogue")["error"]
     bad = client.post("/catalogue/import", content=b'{"id": "12"}\n', headers=auth)
     is_error(bad, 422, "catalogue")
+    binary = client.post("/catalogue/import", content=b"\xff\xfe\x00", headers=auth)
+    assert "UTF-8" in is_error(binary, 422, "input")["error"]
     rebuilt = client.post("/index/rebuild", headers=auth)
     assert rebuilt.status_code == 200 and rebuilt.json()["initiatives"] == 7
     ready = client.get("/ready").json()

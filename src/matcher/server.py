@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from matcher import __version__, overlap_report
 from matcher.api_guards import (
@@ -258,12 +259,8 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         """Add initiatives to the catalogue (`matcher corpus import`). The index is stale until
         `POST /index/rebuild`; searches meanwhile use the previous catalogue and index."""
         raw = await request.body()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InputError("the body is not UTF-8 text; send JSON lines in UTF-8") from None
-        extra = parse_records(text, source="request body", fmt="jsonl")
-        return JSONResponse(_import(live, extra), status_code=200)
+        # parsing and the locked write (it may wait for another import) stay off the event loop
+        return JSONResponse(await run_in_threadpool(_import, live, raw))
 
     @app.post(
         "/index/rebuild",
@@ -284,9 +281,14 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
     return app
 
 
-def _import(live: LiveMatcher, extra: Any) -> dict[str, Any]:
+def _import(live: LiveMatcher, raw: bytes) -> dict[str, Any]:
     from matcher.cli import import_catalogue
 
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("the body is not UTF-8 text; send JSON lines in UTF-8") from None
+    extra = parse_records(text, source="request body", fmt="jsonl")
     if live.corpus_path is None:
         raise InputError(
             "this server was started over a catalogue in memory; nothing to import into"
