@@ -209,6 +209,11 @@ def test_malformed_requests_get_json_errors(served: Served) -> None:
         422,
         "invalid-request",
     )
+    plain = client.post(
+        "/search", content=b'{"query": "dogs"}', headers={"content-type": "text/plain"}
+    )
+    assert "application/json" in is_error(plain, 422, "invalid-request")["error"]
+    is_error(client.post("/search", json=["dogs"]), 422, "invalid-request")
     is_error(client.get("/initiatives/9999"), 404, "not-found")
     is_error(client.get("/initiatives/12ab"), 422, "invalid-request")
     is_error(client.get("/initiatives/1209/similar", params={"k": 0}), 422, "invalid-request")

@@ -85,7 +85,10 @@ def _matcher_error(request: Request, exc: Exception) -> Response:
 def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-    where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "request"
+    where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+    if not where:  # the body as a whole: not an object, or not sent as JSON
+        message = "the body must be a JSON object sent as Content-Type: application/json"
+        return error_response(422, message, "invalid-request")
     return error_response(422, f"{where}: {first.get('msg', 'invalid')}", "invalid-request")
 
 
