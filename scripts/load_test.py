@@ -2,6 +2,7 @@
 
     python scripts/load_test.py                       # 20 users for 60 s, 2 workers
     python scripts/load_test.py --users 50 --seconds 120 --workers 2 --single-seconds 20
+    python scripts/load_test.py --cold-starts 5 --workers 1   # only the cold start
 
 Prints, in order: the cold start (process start to a 200 from /ready), each statement sent
 alone (the reference answers), a single-user run and the multi-user run (requests per second,
@@ -116,6 +117,26 @@ def show(label: str, figures: dict[str, float]) -> None:
     )
 
 
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def measure_cold_starts(args: argparse.Namespace) -> int:
+    seconds = []
+    for _ in range(args.cold_starts):
+        proc, cold = start_server(args, free_port())
+        stop(proc)
+        seconds.append(cold)
+        print(f"cold start   `matcher serve --workers {args.workers}` to /ready: {cold:.2f} s")
+    seconds.sort()
+    print(f"median       {seconds[len(seconds) // 2]:.2f} s of {len(seconds)}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20)
@@ -139,7 +160,16 @@ def main() -> int:
         help="open each search with a writer's country, so most statements are new to the "
         "server (no cached embeddings); their answers are not compared",
     )
+    parser.add_argument(
+        "--cold-starts",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only measure N cold starts (start, wait for /ready, stop) and their median",
+    )
     args = parser.parse_args()
+    if args.cold_starts:
+        return measure_cold_starts(args)
     locustfile.CoalitionUser.wait_time = between(*args.wait)
     locustfile.CoalitionUser.vary = args.vary
 
@@ -178,11 +208,7 @@ def main() -> int:
         print(f"memory       {memory(proc.pid)}")
         return 1 if differing or many["errors"] or single["errors"] else 0
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 if __name__ == "__main__":
