@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -349,6 +350,16 @@ SERVE = textwrap.dedent(
 )
 
 
+LOAD_STATEMENTS = [
+    "We need detector dogs at airports.",
+    "Necesitamos un sistema de alerta temprana.",
+    "Nos douaniers ont besoin de formation sur les colis postaux.",
+    "Precisamos de tratamento da dependência.",
+    "Нам нужен контроль прекурсоров.",
+    "نحتاج إلى تدريب على الكشف عن الفنتانيل.",
+]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -408,6 +419,12 @@ def test_matcher_serve_answers_on_a_free_port(tmp_path: Path) -> None:
         assert status == 200 and found["results"][0]["id"] == "1209"
         status, error = http(f"{base}/search", {"query": "dogs", "k": 999})
         assert status == 422 and error["code"] == "invalid-request"
+        # a small load: many requests at once get what each statement gets alone
+        alone = {q: http(f"{base}/search", {"query": q, "k": 3}) for q in LOAD_STATEMENTS}
+        work = [LOAD_STATEMENTS[i % len(LOAD_STATEMENTS)] for i in range(48)]
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            together = list(pool.map(lambda q: http(f"{base}/search", {"query": q, "k": 3}), work))
+        assert together == [alone[q] for q in work]
     finally:
         proc.terminate()
         proc.wait(timeout=20)
