@@ -141,7 +141,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--single-seconds", type=float, default=20.0, help="the 1-user run")
+    parser.add_argument("--single-seconds", type=float, default=30.0, help="the 1-user run")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--index", help="index folder (default: the server's default)")
     parser.add_argument("--corpus", help="catalogue file (default: the server's default)")
