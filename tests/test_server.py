@@ -29,9 +29,10 @@ from fastapi.testclient import TestClient
 import matcher.encoders
 import matcher.engine
 from matcher.api_guards import ServerSettings
+from matcher.brief import BriefFormat, render
 from matcher.cli import main
 from matcher.live import LiveMatcher
-from matcher.server import create_app
+from matcher.server import create_app, media_type
 from matcher.service import open_live
 from tests.conftest import DATA, HashingEncoder
 
@@ -157,6 +158,24 @@ def test_brief_is_the_cli_brief(
     assert response.headers["content-type"].startswith(media)
     assert main(["brief", statement, "--format", fmt, "--shortlist", "1209,1204"]) == 0
     assert response.text == capsys.readouterr().out
+
+
+def test_every_brief_format_is_served_and_documented(served: Served) -> None:
+    """Formats come from the brief module's enum: one added there is served here as it is."""
+    documented = served.client.get("/openapi.json").json()["paths"]["/brief"]["post"]
+    content = documented["responses"]["200"]["content"]
+    for fmt in BriefFormat:
+        response = served.client.post("/brief", json={"query": "detector dogs", "format": fmt})
+        assert response.status_code == 200, fmt
+        assert response.headers["content-type"].split(";")[0] == media_type(fmt)
+        assert media_type(fmt) in content
+        assert response.content == render_bytes(served, fmt)
+
+
+def render_bytes(served: Served, fmt: BriefFormat) -> bytes:
+    made = served.live.current().brief("detector dogs")
+    rendered = render(made, fmt)
+    return rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
 
 
 def test_ready_summarises_the_index(served: Served) -> None:
@@ -344,7 +363,8 @@ SERVE = textwrap.dedent(
     matcher.engine.default_encoders = encoders
     matcher.encoders.default_encoders = encoders
     matcher.engine.load_calibration = lambda *_: fake_calibration(encoders())
-    from matcher.cli import main
+    from matcher.brief import BriefFormat, render
+from matcher.cli import main
     sys.exit(main(sys.argv[1:]))
     """
 )

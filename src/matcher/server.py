@@ -64,7 +64,10 @@ def _brief_responses() -> dict[int | str, dict[str, Any]]:
     content: dict[str, Any] = {}
     for fmt in BriefFormat:
         media = media_type(fmt)
-        content[media] = {"schema": {"type": "string"}}
+        text = media.startswith("text/")
+        content[media] = {
+            "schema": {"type": "string"} if text else {"type": "string", "format": "binary"}
+        }
     content["application/json"] = {"schema": {"type": "object"}}
     return {200: {"description": "The brief in the asked format.", "content": content}}
 
