@@ -48,6 +48,8 @@ class ServerSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
+        """MATCHER_API_TOKEN, MATCHER_CORS_ORIGINS (comma-separated) and MATCHER_MAX_BODY_BYTES
+        from `environ` (default: the process environment); InputError for a bad cap."""
         env = os.environ if environ is None else environ
         origins = tuple(
             o.strip() for o in env.get("MATCHER_CORS_ORIGINS", "").split(",") if o.strip()
@@ -193,6 +195,9 @@ def _auth_error(request: Request, exc: Exception) -> Response:
 
 
 def require_token(expected: str | None) -> Callable[..., None]:
+    """A FastAPI dependency: the request's bearer token must equal `expected` (compared in
+    constant time); with no token expected, the endpoint is off."""
+
     def check(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> None:
