@@ -363,8 +363,7 @@ SERVE = textwrap.dedent(
     matcher.engine.default_encoders = encoders
     matcher.encoders.default_encoders = encoders
     matcher.engine.load_calibration = lambda *_: fake_calibration(encoders())
-    from matcher.brief import BriefFormat, render
-from matcher.cli import main
+    from matcher.cli import main
     sys.exit(main(sys.argv[1:]))
     """
 )
