@@ -1,5 +1,4 @@
-"""The API's guards on a bare application: settings from the environment, the error shape, the
-body cap and the token (the full app's use of them is in test_server.py)."""
+"""The API's guards on a bare application: the error shape, the body cap and the token (the full app's use of them is in test_server.py)."""
 
 from __future__ import annotations
 
@@ -12,30 +11,10 @@ from fastapi.testclient import TestClient
 from matcher.api_guards import (
     BodySizeLimit,
     NotFound,
-    ServerSettings,
     install_error_handlers,
     require_token,
 )
-from matcher.errors import BusyError, InputError
-
-
-def test_settings_come_from_the_environment() -> None:
-    assert ServerSettings.from_env({}) == ServerSettings()
-    settings = ServerSettings.from_env(
-        {
-            "MATCHER_API_TOKEN": "t",
-            "MATCHER_CORS_ORIGINS": "https://a.org, https://b.org,",
-            "MATCHER_MAX_BODY_BYTES": "4096",
-        }
-    )
-    assert settings.token == "t" and settings.cors_origins == ("https://a.org", "https://b.org")
-    assert settings.max_body_bytes == 4096
-
-
-@pytest.mark.parametrize("cap", ["lots", "-5", "100"])
-def test_a_bad_body_cap_fails_at_start(cap: str) -> None:
-    with pytest.raises(InputError, match="MATCHER_MAX_BODY_BYTES"):
-        ServerSettings.from_env({"MATCHER_MAX_BODY_BYTES": cap})
+from matcher.errors import BusyError
 
 
 @pytest.fixture

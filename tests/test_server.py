@@ -28,12 +28,11 @@ from fastapi.testclient import TestClient
 
 import matcher.encoders
 import matcher.engine
-from matcher.api_guards import ServerSettings
 from matcher.brief import BriefFormat, render
 from matcher.cli import main
 from matcher.live import LiveMatcher
 from matcher.server import create_app, media_type
-from matcher.service import open_live
+from matcher.service import ServerSettings, open_live
 from tests.conftest import DATA, HashingEncoder
 
 ROOT = Path(__file__).resolve().parents[1]

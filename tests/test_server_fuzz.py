@@ -24,10 +24,9 @@ from schemathesis.generation import GenerationMode
 
 import matcher.encoders
 import matcher.engine
-from matcher.api_guards import ServerSettings
 from matcher.calibration import load_calibration
 from matcher.server import create_app
-from matcher.service import open_live
+from matcher.service import ServerSettings, open_live
 from tests.conftest import DATA, HashingEncoder
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,5 +1,5 @@
-"""What stands in front of the API's routes: its settings, its one error shape, the body cap
-and the bearer token.
+"""What stands in front of the API's routes: its one error shape, the body cap and the bearer
+token.
 
 Every error is JSON `{"error": ..., "code": ...}` with its HTTP status: the engine's own errors
 (MatcherError) by their kind, request validation as 422, unknown paths and methods as 404/405,
@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
@@ -33,38 +31,6 @@ from matcher.errors import (
 )
 
 log = logging.getLogger("matcher.server")
-
-MAX_BODY_BYTES = 1024 * 1024
-"""Default cap on a request body: a batch of statements or an imported catalogue fits easily."""
-
-
-@dataclass(frozen=True)
-class ServerSettings:
-    """What the environment configures; read at the edge by `from_env`."""
-
-    token: str | None = None
-    cors_origins: tuple[str, ...] = ()
-    max_body_bytes: int = MAX_BODY_BYTES
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
-        """MATCHER_API_TOKEN, MATCHER_CORS_ORIGINS (comma-separated) and MATCHER_MAX_BODY_BYTES
-        from `environ` (default: the process environment); InputError for a bad cap."""
-        env = os.environ if environ is None else environ
-        origins = tuple(
-            o.strip() for o in env.get("MATCHER_CORS_ORIGINS", "").split(",") if o.strip()
-        )
-        raw_cap = env.get("MATCHER_MAX_BODY_BYTES", "").strip()
-        if raw_cap and (not raw_cap.isdigit() or int(raw_cap) < 1024):
-            raise InputError(
-                f"MATCHER_MAX_BODY_BYTES must be a whole number of bytes, at least 1024 "
-                f"(got {raw_cap!r})"
-            )
-        return cls(
-            token=env.get("MATCHER_API_TOKEN") or None,
-            cors_origins=origins,
-            max_body_bytes=int(raw_cap) if raw_cap else MAX_BODY_BYTES,
-        )
 
 
 # ---------------------------------------------------------------------- errors

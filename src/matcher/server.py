@@ -24,7 +24,6 @@ from matcher import __version__, overlap_report
 from matcher.api_guards import (
     BodySizeLimit,
     NotFound,
-    ServerSettings,
     documented_errors,
     install_error_handlers,
     require_token,
@@ -51,6 +50,7 @@ from matcher.index import BuildReport, build_index
 from matcher.live import LiveMatcher
 from matcher.overlaps import OverlapClass
 from matcher.results import batch_line, similar_payload
+from matcher.service import ServerSettings
 from matcher.settings import MAX_K
 
 # ---------------------------------------------------------------------- the app

@@ -1,4 +1,5 @@
-"""Running the HTTP API (`matcher serve`): open the index, load the models, run uvicorn.
+"""Running the HTTP API (`matcher serve`): its settings from the environment, open the index,
+load the models, run uvicorn.
 
 With one worker the application is built here and handed to uvicorn. With more, each uvicorn
 worker process builds its own through `app_from_env`, from the environment `serve` sets, and
@@ -8,28 +9,63 @@ before the workers start.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import socket
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 from matcher import encoders as models
-from matcher.api_guards import ServerSettings
 from matcher.corpus import load_corpus
 from matcher.encoders import Encoder
 from matcher.engine import Matcher
 from matcher.errors import InputError, MatcherIndexError
 from matcher.index import check_index
 from matcher.live import LiveMatcher
-from matcher.server import create_app
 from matcher.settings import Settings
 
 log = logging.getLogger("matcher.server")
+
+MAX_BODY_BYTES = 1024 * 1024
+"""Default cap on a request body: a batch of statements or an imported catalogue fits easily."""
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """What the environment configures; read at the edge by `from_env`."""
+
+    token: str | None = None
+    cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int = MAX_BODY_BYTES
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
+        """MATCHER_API_TOKEN, MATCHER_CORS_ORIGINS (comma-separated) and MATCHER_MAX_BODY_BYTES
+        from `environ` (default: the process environment); InputError for a bad cap."""
+        env = os.environ if environ is None else environ
+        origins = tuple(
+            o.strip() for o in env.get("MATCHER_CORS_ORIGINS", "").split(",") if o.strip()
+        )
+        raw_cap = env.get("MATCHER_MAX_BODY_BYTES", "").strip()
+        if raw_cap and (not raw_cap.isdigit() or int(raw_cap) < 1024):
+            raise InputError(
+                f"MATCHER_MAX_BODY_BYTES must be a whole number of bytes, at least 1024 "
+                f"(got {raw_cap!r})"
+            )
+        return cls(
+            token=env.get("MATCHER_API_TOKEN") or None,
+            cors_origins=origins,
+            max_body_bytes=int(raw_cap) if raw_cap else MAX_BODY_BYTES,
+        )
+
 
 WARM_UP_STATEMENT = "We need training for customs officers."
 """Searched once before the server reports ready, so the models are loaded and answer."""
@@ -79,6 +115,8 @@ def app_from_env() -> FastAPI:
     log_to_stderr(os.environ.get("MATCHER_LOG_LEVEL", "info"))
     index_dir = Path(os.environ.get("MATCHER_INDEX_DIR") or DEFAULT_INDEX_DIR)
     corpus = Path(os.environ.get("MATCHER_CORPUS") or DEFAULT_CORPUS)
+    from matcher.server import create_app
+
     return create_app(open_live(index_dir, corpus), ServerSettings.from_env())
 
 
@@ -130,7 +168,11 @@ def serve(
     single_threaded_models()
     log_to_stderr(log_level)
     if workers == 1:
-        app = create_app(open_live(index_dir, corpus_path), settings)
+        # the web stack (FastAPI, pydantic, the routes) is imported beside the models loading
+        with ThreadPoolExecutor(1) as pool:
+            web = pool.submit(importlib.import_module, "matcher.server")
+            live = open_live(index_dir, corpus_path)
+            app = web.result().create_app(live, settings)
         uvicorn.run(app, host=host, port=port, log_level=log_level)
         return
     # each worker process opens the index itself; build it once here first when needed, so the
