@@ -9,13 +9,11 @@ before the workers start.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import socket
 import time
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +23,6 @@ if TYPE_CHECKING:
 
 from matcher import encoders as models
 from matcher.corpus import load_corpus
-from matcher.encoders import Encoder
 from matcher.engine import Matcher
 from matcher.errors import InputError, MatcherIndexError
 from matcher.index import check_index
@@ -71,38 +68,33 @@ WARM_UP_STATEMENT = "We need training for customs officers."
 """Searched once before the server reports ready, so the models are loaded and answer."""
 
 
-def open_matcher(
-    index_dir: Path, corpus_path: Path, encoders: Mapping[str, Encoder] | None = None
-) -> Matcher:
+def open_matcher(index_dir: Path, corpus_path: Path) -> Matcher:
     """Open the index, building it first when missing or stale (saying so on stderr)."""
     import sys
 
     def tell(reason: str) -> None:
         print(f"building the index ({reason.split(';')[0]}) ...", file=sys.stderr)
 
-    return Matcher.open(index_dir, corpus=corpus_path, encoders=encoders, on_build=tell)
+    return Matcher.open(index_dir, corpus=corpus_path, on_build=tell)
 
 
 def open_live(index_dir: Path, corpus_path: Path) -> LiveMatcher:
-    """Open the index, load the models and search once, and watch the index for rebuilds.
+    """Open the index, load the models by searching once, and watch the index for rebuilds.
 
-    The models load side by side with each other and with the index (one is mostly torch's
-    import, another numpy reading its weights, the index mostly bm25s's imports), so a cold
-    start costs about the slowest of them rather than their sum.
+    One step after another: loading the models side by side with each other and the index was
+    tried and was no faster on the 2 shared cores (median of 7 cold starts 5.56 s against 5.29 s
+    one after another), the work being mostly Python under the GIL (torch's import, the USE
+    tokenizer's parse, bm25s's imports).
     """
     start = time.perf_counter()
-    encoders = models.default_encoders(Settings().dense_models)  # looked up now: tests swap it
-    with ThreadPoolExecutor(max(1, len(encoders))) as pool:
-        loading = [pool.submit(e.encode, [WARM_UP_STATEMENT], "query") for e in encoders.values()]
-        opened = open_matcher(index_dir, corpus_path, encoders)
-        index_seconds = time.perf_counter() - start
-        for done in loading:
-            done.result()
+    opened = open_matcher(index_dir, corpus_path)
+    index_seconds = time.perf_counter() - start
     opened.search(WARM_UP_STATEMENT, k=1)
     log.info(
-        "ready in %.2f s (index opened in %.2f s, models loaded in parallel)",
+        "ready in %.2f s (index opened in %.2f s, models loaded and searched in %.2f s)",
         time.perf_counter() - start,
         index_seconds,
+        time.perf_counter() - start - index_seconds,
     )
     return LiveMatcher(opened, corpus_path)
 
@@ -168,11 +160,9 @@ def serve(
     single_threaded_models()
     log_to_stderr(log_level)
     if workers == 1:
-        # the web stack (FastAPI, pydantic, the routes) is imported beside the models loading
-        with ThreadPoolExecutor(1) as pool:
-            web = pool.submit(importlib.import_module, "matcher.server")
-            live = open_live(index_dir, corpus_path)
-            app = web.result().create_app(live, settings)
+        from matcher.server import create_app
+
+        app = create_app(open_live(index_dir, corpus_path), settings)
         uvicorn.run(app, host=host, port=port, log_level=log_level)
         return
     # each worker process opens the index itself; build it once here first when needed, so the
