@@ -121,6 +121,7 @@ def terse_variant(statement: dict) -> tuple[str, list[Clause]] | None:
         clauses.append(Clause(need, pos, pos + len(need)))
     return text, clauses
 
+
 def fit_clauses_cv(
     vectors: np.ndarray,
     cues: np.ndarray,
@@ -465,7 +466,11 @@ def main() -> int:
         idx = ls == source
         for name, strong, partial in (
             ("out of fold", oof_strong[idx], oof_partial[idx]),
-            ("in sample", ins_p[idx] >= strong_cut, (ins_p[idx] >= partial_cut) & (ins_p[idx] < strong_cut)),
+            (
+                "in sample",
+                ins_p[idx] >= strong_cut,
+                (ins_p[idx] >= partial_cut) & (ins_p[idx] < strong_cut),
+            ),
         ):
             y = ly[idx]
             print(

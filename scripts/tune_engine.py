@@ -99,10 +99,7 @@ def main() -> int:
         runs_by_point.append(runs)
         ndcg[p] = [ndcg_at(runs[q.qid], q.judgments) for q in queries]
     is_current = np.array(
-        [
-            all(getattr(current, k) == v for k, v in point.items())
-            for point in points
-        ]
+        [all(getattr(current, k) == v for k, v in point.items()) for point in points]
     )
 
     def choose(columns: np.ndarray) -> int:
@@ -150,7 +147,9 @@ def main() -> int:
                 p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:16]
                 for p in (dev_path, train_path)
             },
-            "models": {k: v for k, v in calibration_key(encoders, Settings()).items() if k != "settings"},
+            "models": {
+                k: v for k, v in calibration_key(encoders, Settings()).items() if k != "settings"
+            },
             "grid_points": len(points),
             "dev_ndcg@10_in_sample": report["dev"][0],
             "dev_ndcg@10_out_of_fold": report["dev"][1],

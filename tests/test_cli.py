@@ -25,6 +25,7 @@ COMMANDS = [
     "diff",
     "similar",
     "eval",
+    "serve",
 ]
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,14 @@ def test_similar_excludes_itself_and_finds_the_twin(matcher: Matcher) -> None:
     assert "3200" not in [p[0].id for p in pairs]
     with pytest.raises(InputError, match="no initiative with id"):
         matcher.similar("0000")
+
+
+def test_similar_with_k_past_the_catalogue_lists_every_other_initiative_once(
+    matcher: Matcher,
+) -> None:
+    pairs = matcher.similar("3200", k=200)
+    assert sorted(p[0].id for p in pairs) == sorted(i for i in matcher.corpus.ids if i != "3200")
+    assert all(math.isfinite(s) for _, s in pairs)
 
 
 def test_with_settings_shares_the_index(matcher: Matcher) -> None:

@@ -86,9 +86,7 @@ def _join_pattern() -> re.Pattern[str]:
     words = sorted(load_cues().words("clause_joins"), key=len, reverse=True)
     alternatives = "|".join(re.escape(w) for w in words)
     # ", and we need ..." / ", but ..." / "، ونحتاج" (Arabic joins the conjunction to the word)
-    return re.compile(
-        rf"\s*[,،]\s+(?=(?:{alternatives})\b)|\s*[,،]\s*(?=و\w)", re.IGNORECASE
-    )
+    return re.compile(rf"\s*[,،]\s+(?=(?:{alternatives})\b)|\s*[,،]\s*(?=و\w)", re.IGNORECASE)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -148,8 +146,9 @@ def _split_item(statement: str, start: int, end: int) -> list[Clause]:
         piece
         for span in spans
         for piece in (
-            [span] if statement[span[0] : span[1]].rstrip().endswith(":") else
-            _cut([span], statement, _DASH)
+            [span]
+            if statement[span[0] : span[1]].rstrip().endswith(":")
+            else _cut([span], statement, _DASH)
         )
     ]
     spans = _cut_joins(spans, statement)

@@ -300,6 +300,19 @@ def cmd_corpus_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def import_catalogue(extra: Corpus, target: Path) -> Corpus:
+    """Add `extra` to the catalogue file `target`, an existing id updated (`POST
+    /catalogue/import`): read, upsert and apply as a new catalogue version under one lock, so two
+    imports at once both land and every limit is checked before anything is written."""
+    from matcher.versions import CatalogueVersions
+
+    with _catalogue_lock(target):
+        old = _current_catalogue(target, "import")
+        new = upsert(old, extra)
+        CatalogueVersions(target).apply(new, action="import", source=extra.source, old=old)
+    return new
+
+
 def cmd_corpus(args: argparse.Namespace) -> int:
     items: list[str] = args.items
     if args.action in ("history", "changes"):
@@ -460,6 +473,7 @@ def _print_reading(result: SearchResult) -> None:
 def _search_batch(args: argparse.Namespace) -> int:
     from matcher.engine import check_k
     from matcher.evaluate import load_queries
+    from matcher.results import batch_line
 
     queries = load_queries(args.batch, judged=False)
     check_k(args.k)
@@ -468,20 +482,15 @@ def _search_batch(args: argparse.Namespace) -> int:
     matcher.check_filters(filters)  # a bad filter fails the whole batch, before any query
     failed = 0
     for q in queries:
-        line: dict[str, Any] = {"qid": q.qid}
         try:
-            result = matcher.search(q.query, k=args.k, filters=filters, min_score=args.min_score)
+            line = batch_line(
+                q.qid, matcher.search(q.query, k=args.k, filters=filters, min_score=args.min_score)
+            )
         except InputError as exc:  # one unusable query does not cost the others their answers
             failed += 1
-            line.update(results=[], needs=[], context=None, error=str(exc))
+            line = batch_line(q.qid, None, str(exc))
             print(
                 f"error: query {_error_line(str(q.qid))}: {_error_line(str(exc))}", file=sys.stderr
-            )
-        else:
-            line.update(
-                results=[{"id": m.id, "score": m.score} for m in result.results],
-                needs=[n.to_dict() for n in result.needs],
-                context=result.context.to_dict(),
             )
         print(_json_text(line))
     return 2 if failed == len(queries) and queries else 0
@@ -696,20 +705,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_similar(args: argparse.Namespace) -> int:
     from matcher.engine import check_k
+    from matcher.results import similar_payload
 
     check_k(args.k)
     load_corpus(_corpus_path(args)).get(args.id)
     matcher = _open(args)
     pairs = matcher.similar(args.id, k=args.k)
     if args.json:
-        _print_json(
-            {
-                "id": matcher.get(args.id).id,
-                "similar": [
-                    {"id": ini.id, "title": ini.title, "similarity": s} for ini, s in pairs
-                ],
-            }
-        )
+        _print_json(similar_payload(matcher.get(args.id).id, pairs))
         return 0
     base = matcher.get(args.id)
     _echo(f"closest to {base.id}: {base.title}")
@@ -745,6 +748,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
                     f"{n['text']} [{'covered' if n['covered'] else 'GAP'}]" for n in row["needs"]
                 )
                 _echo(f"  {row['qid']}: {shown}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from matcher.service import serve
+
+    if not 1 <= args.port <= 65535:
+        raise InputError(f"--port must be from 1 to 65535 (got {args.port})")
+    if not 1 <= args.workers <= 64:
+        raise InputError(f"--workers must be from 1 to 64 (got {args.workers})")
+    serve(
+        _index_dir(args),
+        _corpus_path(args),
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+    )
     return 0
 
 
@@ -895,6 +916,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--needs", action="store_true", help="also measure need coverage and gaps")
     p.add_argument("--out-of-scope", metavar="FILE", help="statements whose needs are gaps")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="run the HTTP API (OpenAPI docs at /docs)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -755,8 +755,9 @@ class Matcher:
         row = self._rows[self.corpus.get(initiative_id).id]
         vectors = self.initiative_vectors()
         sims = vectors @ vectors[row]
-        sims[row] = -np.inf
-        order = top_k(sims, k)
+        others = np.ones(len(sims), dtype=bool)
+        others[row] = False  # never itself, even when k reaches the catalogue's size
+        order = top_k(sims, k, others)
         return [(self.corpus.initiatives[i], round(float(sims[i]), 4)) for i in order]
 
     def map_points(self, query: str | None = None) -> tuple[np.ndarray, np.ndarray | None]:

@@ -47,9 +47,7 @@ def check_language(lang: object) -> str:
     code = str(lang).strip().lower() if lang is not None else ""
     if code not in LANGUAGES:
         shown = code[:20] + ("…" if len(code) > 20 else "")
-        raise LanguageError(
-            f"unknown language {shown!r}: choose one of {', '.join(LANGUAGES)}"
-        )
+        raise LanguageError(f"unknown language {shown!r}: choose one of {', '.join(LANGUAGES)}")
     return code
 
 

@@ -20,6 +20,11 @@ from matcher.overlaps import (
 from matcher.reviews import QueueItem, Review
 
 
+def to_dict(pairs: Sequence[OverlapPair], clusters: Sequence[OverlapCluster]) -> dict[str, object]:
+    """Pairs and clusters as JSON (`matcher overlaps --json`, `GET /overlaps`)."""
+    return {"pairs": [p.to_dict() for p in pairs], "clusters": [c.to_dict() for c in clusters]}
+
+
 def render_diff(
     segments: Sequence[DiffSegment],
     *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -132,3 +133,25 @@ class CatalogueVersion:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def batch_line(qid: str, result: SearchResult | None, error: str = "") -> dict[str, Any]:
+    """One answer of a batch search (`matcher search --batch`, `POST /search/batch`): the ids and
+    scores, the needs and the context; or, for a query that could not be searched, the error."""
+    if result is None:
+        return {"qid": qid, "results": [], "needs": [], "context": None, "error": error}
+    return {
+        "qid": qid,
+        "results": [{"id": m.id, "score": m.score} for m in result.results],
+        "needs": [n.to_dict() for n in result.needs],
+        "context": result.context.to_dict(),
+    }
+
+
+def similar_payload(base_id: str, similar: Sequence[tuple[Any, float]]) -> dict[str, Any]:
+    """The initiatives closest to one (`matcher similar --json`, `GET /initiatives/{id}/similar`):
+    `similar` holds (initiative, cosine) pairs as `Matcher.similar` returns them."""
+    return {
+        "id": base_id,
+        "similar": [{"id": ini.id, "title": ini.title, "similarity": s} for ini, s in similar],
+    }
