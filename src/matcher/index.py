@@ -1,4 +1,4 @@
-"""Build, save, load and check the index folder; the only module that imports faiss.
+"""Build, save, load and check the index folder (vector_store.py holds the vector search).
 
 The folder holds plain files: `manifest.json`, `passages.jsonl`, one `vectors_<signal>.npy` and
 one `faiss_<signal>.index` per dense signal. The manifest records what the index was built from
@@ -37,6 +37,12 @@ from matcher.errors import MatcherIndexError, StorageError
 from matcher.locking import exclusive_lock, lock_if_free
 from matcher.passages import Passage, split_corpus
 from matcher.settings import Settings
+from matcher.vector_store import (
+    AnnConfig,
+    FaissStore,
+    VectorStore,
+    make_faiss_index,
+)
 
 SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"
@@ -55,35 +61,33 @@ def _package_version() -> str:
 
 @dataclass
 class LoadedIndex:
-    """An index in memory: passages, their vectors per signal, and a FAISS index per signal."""
+    """An index in memory: passages, their vectors per signal, and a vector store per signal."""
 
     manifest: dict[str, Any]
     passages: list[Passage]
     vectors: dict[str, np.ndarray]
     faiss_indexes: dict[str, Any] = field(default_factory=dict)
+    stores: dict[str, VectorStore] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if not self.faiss_indexes:
-            self.faiss_indexes = {s: flat_ip_index(v) for s, v in self.vectors.items()}
+        for signal, vectors in self.vectors.items():
+            if signal not in self.stores:
+                self.stores[signal] = FaissStore(vectors, self.faiss_indexes.get(signal))
 
     def search(self, signal: str, query: np.ndarray) -> np.ndarray:
-        """Inner product of one query vector with every passage, in passage order (exact)."""
-        index = self.faiss_indexes[signal]
-        n = index.ntotal
-        scores, ids = index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), n)
-        out = np.empty(n, dtype=np.float32)
-        out[ids[0]] = scores[0]
-        return out
+        """Inner product of one query vector with every passage, in passage order (exact).
 
+        For checks and benchmarks: search ranks with `top`, which never scores every passage.
+        """
+        vectors = self.vectors[signal]
+        return np.asarray(vectors @ np.asarray(query, dtype=np.float32), dtype=np.float32)
 
-def flat_ip_index(vectors: np.ndarray) -> Any:
-    """Exact inner-product FAISS index (cosine over unit vectors); right for a few thousand rows."""
-    import faiss
-
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
+    def top(
+        self, signal: str, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The best `k` passages per query row as (passage rows, cosines), best first, padded
+        with -1 / -inf; `allowed` (a boolean mask over passages) restricts the search."""
+        return self.stores[signal].top(queries, min(k, len(self.passages)) or 1, allowed)
 
 
 def _sha256(path: Path) -> str:
@@ -176,29 +180,29 @@ def load_index(
     settings: Settings,
 ) -> LoadedIndex:
     """Load a current index, verifying manifest, checksums, shapes and FAISS files."""
-    import faiss
-
     manifest = check_index(index_dir, corpus, encoders, settings)
     passages = _read_passages(index_dir / PASSAGES)
     vectors: dict[str, np.ndarray] = {}
-    indexes: dict[str, Any] = {}
+    stores: dict[str, VectorStore] = {}
+    config = AnnConfig.load()
     for signal, info in manifest["models"].items():
         try:
-            array = np.load(index_dir / f"vectors_{signal}.npy", allow_pickle=False)
-            index = faiss.read_index(str(index_dir / f"faiss_{signal}.index"))
+            # memory-mapped: a large catalogue's vectors are read as search touches them
+            array = np.load(index_dir / f"vectors_{signal}.npy", mmap_mode="r", allow_pickle=False)
+            store = FaissStore.read(array, index_dir / f"faiss_{signal}.index", config)
         except (OSError, ValueError, RuntimeError) as exc:
             raise MatcherIndexError(
                 f"index file for {signal} in {index_dir} is unreadable ({str(exc)[:80]}); "
                 "run `matcher index build`"
             ) from None
-        if array.shape != (len(passages), info["dim"]) or index.ntotal != len(passages):
+        if array.shape != (len(passages), info["dim"]) or store.count != len(passages):
             raise MatcherIndexError(
                 f"{signal} vectors in {index_dir} have shape {array.shape}, expected "
                 f"({len(passages)}, {info['dim']}); run `matcher index build`"
             )
-        vectors[signal] = array.astype(np.float32, copy=False)
-        indexes[signal] = index
-    return LoadedIndex(manifest, passages, vectors, indexes)
+        vectors[signal] = array
+        stores[signal] = store
+    return LoadedIndex(manifest, passages, vectors, stores=stores)
 
 
 def _read_passages(path: Path) -> list[Passage]:
@@ -391,12 +395,10 @@ def _build_locked(
 
 
 def _write_signal(folder: Path, signal: str, vectors: np.ndarray, files: dict[str, str]) -> None:
-    import faiss
-
     npy = folder / f"vectors_{signal}.npy"
     np.save(npy, vectors, allow_pickle=False)
     fidx = folder / f"faiss_{signal}.index"
-    faiss.write_index(flat_ip_index(vectors), str(fidx))
+    FaissStore(vectors, make_faiss_index(vectors, AnnConfig.load())).save(fidx)
     files[npy.name] = _sha256(npy)
     files[fidx.name] = _sha256(fidx)
 

@@ -130,6 +130,12 @@ class Settings:
     each part's own relevance is weighed by how likely it is a need."""
     whole_query_joiner: str = ". "
     """How need clauses are joined when `whole_from_needs` is on."""
+    dense_candidates: int = 1000
+    """Passages each dense model retrieves per text (top-k on the vector index); every
+    initiative any signal retrieves is then scored exactly by every signal. The catalogue of
+    118 initiatives has fewer passages, so there every passage is a candidate."""
+    lexical_candidates: int = 500
+    """Initiatives BM25 contributes to the candidates per text."""
 
     def scoring_hash(self) -> str:
         """A short hash of the settings the gap model's features depend on: a calibration fitted
