@@ -437,9 +437,13 @@ class Matcher:
     def read(self, statement: str) -> Reading:
         """The statement read: clauses as need / context / other, needs, places and actors."""
         model = self.calibration.clause_model
-        return read_statement(
-            statement, model, lambda texts: self.encode_queries(model.encoder, texts)
-        )
+        # the statement as searched is embedded in the reader's call: search scores it next
+        whole = self.prepare([statement])[0]
+
+        def vectors_for(texts: list[str]) -> np.ndarray:
+            return self.encode_queries(model.encoder, [*texts, *whole])[: len(texts)]
+
+        return read_statement(statement, model, vectors_for)
 
     def search(
         self,
