@@ -37,8 +37,17 @@ def faiss_ivfpq(vectors: np.ndarray, tmp: Path) -> VectorStore:
     return FaissStore(vectors, config=config)
 
 
-EXACT: list[StoreFactory] = [faiss_flat]
-ALL: list[StoreFactory] = [faiss_flat, faiss_ivfpq]
+def milvus_lite(vectors: np.ndarray, tmp: Path) -> VectorStore:
+    pytest.importorskip("milvus_lite")
+    from matcher.milvus_store import MilvusStore
+
+    store = MilvusStore.create(f"milvus-lite://{tmp / 'vectors.db'}", "contract", DIM)
+    store.add(vectors)
+    return store
+
+
+EXACT: list[StoreFactory] = [faiss_flat, milvus_lite]
+ALL: list[StoreFactory] = [faiss_flat, faiss_ivfpq, milvus_lite]
 
 
 def brute(vectors: np.ndarray, query: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
