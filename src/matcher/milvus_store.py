@@ -111,6 +111,8 @@ class MilvusStore:
             chunk = vectors[lo : lo + INSERT_BATCH]
             rows = [{"id": start + lo + i, "vector": v.tolist()} for i, v in enumerate(chunk)]
             self.client.insert(self.collection, rows)
+        # sealed and indexed: a growing segment is searched 20-40x slower (Milvus Lite, 20k rows)
+        self.client.flush(self.collection)
         self._count = start + len(vectors)
 
     def describe(self) -> dict[str, Any]:
@@ -142,13 +144,15 @@ class MilvusStore:
             return ids, scores
         found: list[list[tuple[float, int]]] = [[] for _ in queries]
         for expr in filters:
+            # an empty filter is not free in Milvus Lite (10x slower than none): sent only when
+            # there is one
+            extra = {"filter": expr} if expr else {}
             hits = self.client.search(
                 self.collection,
                 data=queries.tolist(),
                 limit=limit,
-                filter=expr,
                 search_params={"metric_type": "IP"},
-                output_fields=[],
+                **extra,
             )
             for row, row_hits in enumerate(hits):
                 found[row].extend((float(h["distance"]), int(h["id"])) for h in row_hits)
