@@ -153,9 +153,10 @@ class MiniLMEncoder:
         # Queries run on one torch thread: a statement's few short texts gain little from a
         # second thread, and on a busy 2-core machine torch's spinning workers made a new
         # statement 5-10x slower (2.1 s against 0.2-0.5 s p50, 2026-11-29, machine loaded).
-        # Passages (index builds) use every core.
+        # Passages (index builds) leave one core to the rest of the machine: on the busy
+        # 2-core machine one thread embedded 18-20 passages/s, two threads 10.
         self._query_threads = query_threads
-        self._cores = os.cpu_count() or 1
+        self._cores = max(1, (os.cpu_count() or 1) - 1)
         self._lock = threading.Lock()
 
     @staticmethod

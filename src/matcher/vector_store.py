@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -117,9 +118,10 @@ def exact_top(
     vectors: np.ndarray, query: np.ndarray, k: int, rows: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact best k of `vectors` (or of its `rows`) for one query, with numpy."""
-    rows = np.arange(len(vectors), dtype=np.int64) if rows is None else rows
-    scores = np.asarray(vectors[rows], dtype=np.float32) @ np.asarray(query, dtype=np.float32)
-    return _select(rows, scores, k)
+    query = np.asarray(query, dtype=np.float32)
+    if rows is None:  # no copy of a large matrix
+        return _select(np.arange(len(vectors), dtype=np.int64), vectors @ query, k)
+    return _select(rows, np.asarray(vectors[rows], dtype=np.float32) @ query, k)
 
 
 class FaissStore:
@@ -208,6 +210,8 @@ class FaissStore:
         return cls(vectors, faiss.read_index(str(path)), config=config)
 
 
+BUILD_THREADS = max(1, (os.cpu_count() or 1) - 1)
+"""OpenMP threads for training and filling an index: one core is left to the machine."""
 QUERY_BATCH = 16
 """Up to this many queries are searched on one OpenMP thread: FAISS's idle workers spin, and on
 a busy 2-core machine they slowed the query encoder that runs next."""
@@ -245,6 +249,11 @@ def _is_flat(index: Any) -> bool:
 def make_faiss_index(vectors: np.ndarray, config: AnnConfig) -> Any:
     """An inner-product FAISS index over `vectors`: flat below `config.exact_below` rows,
     IVF-PQ (trained on an evenly spaced sample) above."""
+    with _omp_threads(BUILD_THREADS):
+        return _make_faiss_index(vectors, config)
+
+
+def _make_faiss_index(vectors: np.ndarray, config: AnnConfig) -> Any:
     import faiss
 
     rows, dim = vectors.shape
