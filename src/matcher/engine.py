@@ -185,6 +185,7 @@ class Matcher:
         self._initiative_vectors: dict[str, np.ndarray] = {}
         self._query_cache: dict[tuple[str, str], np.ndarray] = {}
         self._cache_lock = threading.Lock()
+        self._factors: dict[tuple[str, ...], np.ndarray] = {}
         self._field_vectors = {
             name: _unit(np.asarray(vectors, dtype=np.float64).mean(axis=0))
             for name, vectors in index.vectors.items()
@@ -312,9 +313,7 @@ class Matcher:
                     expanded[i][signal] = moved[row]
                     found[i].append(self._owners[more[0][row]])
         query_regions = tuple(regions)
-        factors = region_factors(
-            [ini.regions for ini in self.corpus], query_regions, self.settings.region_penalty
-        )
+        factors = self._region_factors(query_regions)
         out = []
         for text, e, w, b, fd, qv, ex in zip(
             texts, english, weights, bm25, found, query_vectors, expanded, strict=True
@@ -343,6 +342,22 @@ class Matcher:
                 )
             )
         return out
+
+    def _region_factors(self, query_regions: tuple[str, ...]) -> np.ndarray:
+        """region_factors for the catalogue, kept per region set (a Python pass over every
+        initiative is milliseconds at 10,000 of them, and statements name few regions)."""
+        with self._cache_lock:
+            found = self._factors.get(query_regions)
+        if found is None:
+            found = region_factors(
+                [ini.regions for ini in self.corpus], query_regions, self.settings.region_penalty
+            )
+            found.setflags(write=False)
+            with self._cache_lock:
+                if len(self._factors) > 256:
+                    self._factors.clear()
+                self._factors[query_regions] = found
+        return found
 
     def _retrieve(
         self, signal: str, vectors: np.ndarray, allowed: np.ndarray | None
