@@ -5,7 +5,7 @@ that is SIGKILLed `--kills` times at random moments (each next child resumes fro
 killed ones finished), lets the last child finish, and compares every file but the manifest's
 date byte for byte. Prints what each kill found and the verdict.
 
-    python scripts/check_resume.py [--kills 5] [--chunk 32] [--seed 1]
+    python scripts/check_resume.py [--kills 5] [--chunk 16] [--seed 1]
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def same_files(a: Path, b: Path) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=5)
-    parser.add_argument("--chunk", type=int, default=32)
+    parser.add_argument("--chunk", type=int, default=16)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -85,8 +85,12 @@ def main() -> None:
         full = time.perf_counter() - start
         print(f"uninterrupted build: {full:.1f} s; {out.strip()}")
         for kill in range(1, args.kills + 1):
+            # kill after 1-3 more chunks finish, at a random moment inside the next one
+            target = chunks_on_disk(resumed) + rng.randint(1, 3)
             child = build(resumed, args.chunk)
-            time.sleep(rng.uniform(0.15, 0.6) * full)
+            while child.poll() is None and chunks_on_disk(resumed) < target:
+                time.sleep(0.05)
+            time.sleep(rng.uniform(0.0, 1.0))
             if child.poll() is None:
                 os.kill(child.pid, signal.SIGKILL)
                 child.wait()

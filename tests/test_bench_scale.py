@@ -41,7 +41,8 @@ def test_vectors_benchmark_reports_every_figure(mini_corpus) -> None:
     )
     faiss = out["faiss"]
     assert faiss["kind"] == "ivfpq" and faiss["factory"].startswith("IVF54,PQ8")
-    assert [r["nprobe"] for r in faiss["by_nprobe"]] == [4, 8, 16, 32, 64, 128]
+    grid = [(r["nprobe"], r["rerank"]) for r in faiss["by_nprobe"]]
+    assert grid == [(p, r) for r in bench.RERANKS for p in bench.NPROBES]
     for row in [*faiss["by_nprobe"], out["milvus-lite"]]:
         assert 0.0 <= row["recall@10"] <= 1.0 and row["query_ms_p95"] >= row["query_ms_p50"]
     assert out["milvus-lite"]["recall@10"] == 1.0  # Milvus Lite searches exactly
