@@ -38,9 +38,9 @@ class AnnConfig:
     """Inverted lists: this many times the square root of the row count."""
     pq_dims_per_byte: int = 8
     """Product quantiser: one byte of code per this many dimensions."""
-    nprobe: int = 32
+    nprobe: int = 16
     """Lists visited per query."""
-    rerank: int = 200
+    rerank: int = 500
     """Approximate candidates re-scored exactly per query (at least k)."""
     train_per_list: int = 40
     """Training rows per inverted list (capped by the row count)."""
