@@ -3,6 +3,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from matcher.engine import Filters, Matcher, clean_query
@@ -152,3 +153,26 @@ def test_edited_needs_drop_blanks_and_repeats(matcher: Matcher) -> None:
     assert [n.text for n in result.needs] == ["detector dogs"]
     with pytest.raises(InputError, match="blank"):
         matcher.search("anything", needs=["", " "])
+
+
+def test_top_k_candidates_keep_the_best_results(matcher: Matcher) -> None:
+    """With one candidate per signal the search still finds the best match, scores every
+    candidate exactly, and gives the others each signal's lowest retrieved score."""
+    narrow = matcher.with_settings(dense_candidates=1, lexical_candidates=1)
+    query = "detector dogs fentanyl airports"
+    full, few = matcher.score_many([query])[0], narrow.score_many([query])[0]
+    assert few.candidates is not None and 1 <= len(few.candidates) < len(matcher.corpus)
+    rows = few.candidates
+    for signal in ("bm25", "minilm", "use"):
+        assert few.evidence[signal][rows] == pytest.approx(full.evidence[signal][rows])
+        outside = np.setdiff1d(np.arange(len(matcher.corpus)), rows)
+        assert (few.evidence[signal][outside] <= few.evidence[signal][rows].max()).all()
+    assert ids(narrow.search(query, k=1)) == ids(matcher.search(query, k=1)) == ["1209"]
+
+
+def test_filters_stay_correct_with_few_candidates(matcher: Matcher) -> None:
+    narrow = matcher.with_settings(dense_candidates=1, lexical_candidates=1)
+    # the best initiative for the query is outside the filter: the filtered retrieval still
+    # finds the allowed ones
+    assert ids(narrow.search("fentanyl", filters=Filters(organization="wco"))) == ["1204"]
+    assert ids(narrow.search("early warning", filters=Filters(region="Americas"))) == ["2103"]

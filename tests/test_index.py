@@ -137,3 +137,38 @@ def test_files_in_the_folder_that_are_not_ours_survive_a_rebuild(
     (built / "README.md").write_text("keep me")
     build_index(built, mini_corpus, fake_encoders, Settings(), progress=False)
     assert (built / "README.md").read_text() == "keep me"
+
+
+def test_milvus_lite_store_holds_the_vectors_and_is_checked_on_load(
+    tmp_path: Path, mini_corpus, fake_encoders
+) -> None:
+    pytest.importorskip("milvus_lite")
+    from matcher.engine import Matcher
+
+    uri = f"milvus-lite://{tmp_path / 'vectors.db'}"
+    milvus = Settings(vector_store=uri)
+    build_index(tmp_path / "m", mini_corpus, fake_encoders, milvus, progress=False)
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text())
+    assert {d["uri"] for d in manifest["stores"].values()} == {uri}
+    assert "faiss_minilm.index" not in manifest["files"]
+    index = load_index(tmp_path / "m", mini_corpus, fake_encoders, milvus)
+    query = fake_encoders["minilm"].encode(["fentanyl in mail parcels"])
+    _, scores = index.top("minilm", query, 3)
+    assert scores[0] == pytest.approx(np.sort(index.vectors["minilm"] @ query[0])[::-1][:3], 1e-5)
+    # the same search through the engine as with FAISS
+    flat = Matcher.open(tmp_path / "f", corpus=mini_corpus, encoders=fake_encoders)
+    on_milvus = Matcher.open(
+        tmp_path / "m", corpus=mini_corpus, encoders=fake_encoders, settings=milvus, build=False
+    )
+    for text in ("detector dogs fentanyl airports", "training; early warning"):
+        assert [m.id for m in on_milvus.search(text).results] == [
+            m.id for m in flat.search(text).results
+        ]
+    # an index whose vectors are in another store is stale
+    with pytest.raises(MatcherIndexError, match="its vectors are in milvus-lite://"):
+        load_index(tmp_path / "m", mini_corpus, fake_encoders, Settings(vector_store="faiss:"))
+    # a rebuild drops the collections it no longer uses
+    build_index(tmp_path / "m", edited_corpus(tmp_path, mini_corpus), fake_encoders, milvus)
+    from matcher.milvus_store import client_for
+
+    assert len(client_for(uri).list_collections()) == 2

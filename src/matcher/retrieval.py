@@ -144,8 +144,45 @@ def region_factors(
 
 
 def top_k(scores: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[int]:
-    """Rows of the k best scores, best first; ties broken by row (catalogue order)."""
-    order = np.lexsort((np.arange(len(scores)), -scores))
-    if allowed is not None:
-        order = order[allowed[order]]
-    return [int(i) for i in order[:k]]
+    """Rows of the k best scores, best first; ties broken by row (catalogue order).
+
+    Selects with a partition (linear in the rows) and sorts only the k chosen (and any rows tied
+    with the k-th), so a large catalogue is never sorted whole.
+    """
+    scores = np.asarray(scores)
+    rows = np.flatnonzero(allowed) if allowed is not None else np.arange(len(scores))
+    values = scores[rows]
+    if 0 < k < len(values):
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        keep = np.flatnonzero(values >= kth)
+        rows, values = rows[keep], values[keep]
+    order = np.lexsort((rows, -values))[: max(k, 0)]
+    return [int(i) for i in rows[order]]
+
+
+def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """The rows of (about) the k best scores, unordered; every row when k covers them all."""
+    scores = np.asarray(scores)
+    if k >= len(scores):
+        return np.arange(len(scores), dtype=np.int64)
+    return np.argpartition(-scores, k - 1)[:k].astype(np.int64)
+
+
+def passage_rows(starts: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The passage rows of some items, grouped by item, and where each item's group starts.
+
+    `starts[i]:starts[i + 1]` are item i's passages (passages are stored grouped by item); items
+    without passages must be left out by the caller.
+    """
+    counts = starts[items + 1] - starts[items]
+    offsets = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+    rows = np.repeat(starts[items] - offsets, counts) + np.arange(int(counts.sum()))
+    return rows.astype(np.int64), offsets
+
+
+def spread(values: np.ndarray, rows: np.ndarray, size: int, floor: float) -> np.ndarray:
+    """An array of `size` holding `values` at `rows` and `floor` elsewhere (the rows a top-k
+    search did not reach: they score at most the lowest reached)."""
+    out = np.full(size, floor, dtype=np.float64)
+    out[rows] = values
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -23,6 +24,12 @@ MAX_QUERY_CHARS = 5000
 
 MAX_K = 200
 """The largest `k` accepted; the catalogue is far smaller, so more is never useful."""
+
+
+def default_vector_store() -> str:
+    """The vector store URI from MATCHER_VECTOR_STORE ("faiss:" when unset): read here, at the
+    one place every edge (CLI, app, scripts) constructs its Settings."""
+    return os.environ.get("MATCHER_VECTOR_STORE", "").strip() or "faiss:"
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,17 @@ class Settings:
     each part's own relevance is weighed by how likely it is a need."""
     whole_query_joiner: str = ". "
     """How need clauses are joined when `whole_from_needs` is on."""
+    dense_candidates: int = 1000
+    """Passages each dense model retrieves per text (top-k on the vector index); every
+    initiative any signal retrieves is then scored exactly by every signal. The catalogue of
+    118 initiatives has fewer passages, so there every passage is a candidate."""
+    lexical_candidates: int = 500
+    """Initiatives BM25 contributes to the candidates per text."""
+    vector_store: str = field(default_factory=lambda: default_vector_store())
+    """Where passage vectors are searched: "faiss:" (FAISS files in the index folder, the
+    default), "milvus-lite:///path/to/file.db" (Milvus Lite, a local file) or
+    "milvus://host:19530" (a Milvus server or cluster). The manifest records it; an index whose
+    vectors are elsewhere is rebuilt. Its default is MATCHER_VECTOR_STORE."""
 
     def scoring_hash(self) -> str:
         """A short hash of the settings the gap model's features depend on: a calibration fitted
