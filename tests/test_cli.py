@@ -5,6 +5,8 @@ import errno
 import io
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -430,22 +432,35 @@ def test_search_min_score_must_be_a_finite_number(env: Path, capsys, value: str)
 
 
 def test_an_import_over_the_catalogue_limit_is_refused_and_every_command_still_works(
-    tmp_path: Path, capsys
+    tmp_path: Path,
 ) -> None:
-    """Issue 15: 6 + 4,997 initiatives is over the 5,000 limit; nothing is written."""
+    """Issue 15: with the operator's limit at 50 initiatives, 6 + 47 is over it; nothing is
+    written and the catalogue still reads."""
     catalogue = _catalogue(tmp_path)
     template = _mini_rows()[0]
     extra = _records(
         tmp_path / "big.jsonl",
-        [{**template, "id": f"{4000 + n:04d}", "title": f"Programme {n}"} for n in range(4997)],
+        [{**template, "id": f"{4000 + n:04d}", "title": f"Programme {n}"} for n in range(47)],
     )
     before = catalogue.read_bytes()
-    assert main(["--corpus", str(catalogue), "corpus", "import", str(extra)]) == 3
-    assert "more than 5,000 initiatives, the catalogue limit" in _one_line_error(capsys)
+    env = {**os.environ, "MATCHER_MAX_INITIATIVES": "50"}
+    run = [sys.executable, "-m", "matcher", "--corpus", str(catalogue), "corpus"]
+    refused = subprocess.run([*run, "import", str(extra)], env=env, capture_output=True, text=True)
+    assert refused.returncode == 3, refused.stderr
+    assert "more than 50 initiatives, the catalogue limit" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
     assert catalogue.read_bytes() == before
     assert not (tmp_path / "initiatives.versions").exists()
-    assert main(["--corpus", str(catalogue), "corpus", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["initiatives"] == 6
+    listed = subprocess.run([*run, "--json"], env=env, capture_output=True, text=True)
+    assert json.loads(listed.stdout)["initiatives"] == 6
+
+
+def test_a_bad_limit_in_the_environment_is_a_one_line_error(
+    monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setenv("MATCHER_MAX_INITIATIVES", "lots")
+    assert main(["corpus"]) == 2
+    assert "MATCHER_MAX_INITIATIVES must be a whole number" in _one_line_error(capsys)
 
 
 def test_import_updates_existing_ids_and_reports_what_changed(tmp_path: Path, capsys) -> None:

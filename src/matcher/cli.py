@@ -34,6 +34,7 @@ from matcher.corpus import (
 )
 from matcher.errors import CorpusError, InputError, MatcherError, StorageError
 from matcher.i18n import LANGUAGES
+from matcher.limits import limits_from_env
 from matcher.locking import exclusive_lock
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, DEFAULT_PAGE
 
@@ -931,6 +932,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     try:
+        limits_from_env()  # a bad MATCHER_MAX_* setting is one line, not a silent default
         args = build_parser().parse_args(argv)
         return int(args.func(args))
     except MatcherError as exc:
