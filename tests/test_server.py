@@ -483,3 +483,33 @@ def test_two_workers_on_the_real_models_pick_up_an_index_rebuilt_by_another_proc
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+# ------------------------------------------------------------------ the review queue
+def test_review_queue_and_decisions_match_the_cli(
+    served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = served.client
+    queue = client.get("/reviews", params={"limit": 5}).json()["queue"]
+    assert queue == cli_json(capsys, "review", "list", "--limit", "5", "--json")["queue"]
+    first = queue[0]
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    body = {"a": first["a"], "b": first["b"], "decision": "family", "note": "one suite"}
+    is_error(client.post("/reviews/decide", json=body), 401, "unauthorized")
+    decided = client.post("/reviews/decide", json=body, headers=auth)
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["decision"] == "family" and decided.json()["note"] == "one suite"
+    later = client.get("/reviews").json()["queue"]
+    assert (first["a"], first["b"]) not in {(q["a"], q["b"]) for q in later}
+    rows = client.get("/reviews/decisions").json()["decisions"]
+    assert [(r["a"], r["b"], r["decision"]) for r in rows] == [(first["a"], first["b"], "family")]
+    exported = cli_json(capsys, "review", "export", "--format", "json")
+    assert exported["decisions"] == rows
+
+
+def test_a_decision_on_an_unknown_initiative_is_a_404(served: Served) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    body = {"a": "9999", "b": "1101", "decision": "duplicate"}
+    is_error(served.client.post("/reviews/decide", json=body, headers=auth), 404, "not-found")
+    bad = {"a": "1101", "b": "1204", "decision": "maybe"}
+    is_error(served.client.post("/reviews/decide", json=bad, headers=auth), 422, "invalid-request")

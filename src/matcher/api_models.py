@@ -248,6 +248,65 @@ class OverlapsResponse(BaseModel):
     clusters: list[OverlapClusterOut]
 
 
+class ReviewItemOut(BaseModel):
+    """A candidate pair still to review (`matcher review list --json`)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    a: str
+    b: str
+    cls: str = Field(alias="class", description="An overlap class, or `candidate`.")
+    score: float
+    reason: str
+    containment: float
+    cosine: float
+    differs: str
+    look: float = Field(description="How worth a look the pair is (the queue's order).")
+    relation: str
+    changed_since_decided: bool
+    earlier_decision: str | None = None
+    diff: str
+
+
+class ReviewQueueResponse(BaseModel):
+    queue: list[ReviewItemOut]
+
+
+class DecideRequest(_Request):
+    """A reviewer's decision on a pair (`matcher review decide`)."""
+
+    a: InitiativeId
+    b: InitiativeId
+    decision: Literal["duplicate", "family", "overlap", "not-related"]
+    note: str = Field("", max_length=2000)
+
+
+class ReviewOut(BaseModel):
+    a: str
+    b: str
+    decision: str
+    note: str
+    text_hash: str
+    decided_at: str
+
+
+class DecisionRow(BaseModel):
+    a: str
+    title_a: str
+    b: str
+    title_b: str
+    decision: str
+    note: str
+    decided_at: str
+    changed: bool
+
+
+class DecisionsResponse(BaseModel):
+    """Every recorded decision (`matcher review export --format json`)."""
+
+    decisions: list[DecisionRow]
+
+
 class Health(BaseModel):
     status: str
 

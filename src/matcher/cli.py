@@ -628,8 +628,7 @@ def _stream_json(lists: dict[str, Sequence[Any]]) -> None:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from matcher.overlap_report import render_diff
-    from matcher.overlaps import diff_words
+    from matcher import overlap_report
     from matcher.reviews import ReviewStore, check_decision, export_text, review_queue
 
     if args.action == "decide":
@@ -658,14 +657,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     if args.limit is not None:
         queue = queue[: args.limit]
     if args.json:
-        items = []
-        for item in queue:
-            row = item.to_dict()
-            row["diff"] = render_diff(
-                diff_words(matcher.get(item.scored.a).text, matcher.get(item.scored.b).text)
-            )
-            items.append(row)
-        _print_json({"queue": items})
+        _print_json(overlap_report.queue_to_dict(queue, matcher.corpus))
         return 0
     for n, item in enumerate(queue, 1):
         s = item.scored

@@ -15,9 +15,22 @@ from matcher.overlaps import (
     OverlapClass,
     OverlapCluster,
     OverlapPair,
+    diff_words,
     shorten,
 )
 from matcher.reviews import QueueItem, Review
+
+
+def queue_to_dict(queue: Sequence[QueueItem], corpus: Corpus) -> dict[str, object]:
+    """The open review queue as JSON (`matcher review list --json`, `GET /reviews`): each pair's
+    evidence, whether it changed since an earlier decision, and the word diff of the two texts."""
+    items = []
+    for item in queue:
+        row = item.to_dict()
+        a, b = corpus.get(item.scored.a), corpus.get(item.scored.b)
+        row["diff"] = render_diff(diff_words(a.text, b.text))
+        items.append(row)
+    return {"queue": items}
 
 
 def to_dict(pairs: Sequence[OverlapPair], clusters: Sequence[OverlapCluster]) -> dict[str, object]:

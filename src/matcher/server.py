@@ -5,9 +5,9 @@ when another process rebuilt it; service.py runs it (`matcher serve`). Its guard
 body cap, token, settings) are in api_guards.py, its request and response models in
 api_models.py.
 
-Reading is open. What changes state (a catalogue import, an index rebuild) needs the bearer token
-of `MATCHER_API_TOKEN`; without one configured those endpoints answer 403. CORS is off unless
-`MATCHER_CORS_ORIGINS` lists origins.
+Reading is open. What changes state (a catalogue import, an index rebuild, a review decision)
+needs the bearer token of `MATCHER_API_TOKEN`; without one configured those endpoints answer
+403. CORS is off unless `MATCHER_CORS_ORIGINS` lists origins.
 """
 
 from __future__ import annotations
@@ -33,11 +33,15 @@ from matcher.api_models import (
     BatchRequest,
     BatchResponse,
     BriefRequest,
+    DecideRequest,
+    DecisionsResponse,
     Health,
     ImportResponse,
     InitiativeList,
     OverlapsResponse,
     Ready,
+    ReviewOut,
+    ReviewQueueResponse,
     SearchRequest,
     SearchResponse,
     SimilarResponse,
@@ -50,6 +54,7 @@ from matcher.index import BuildReport, build_index
 from matcher.live import LiveMatcher
 from matcher.overlaps import OverlapClass
 from matcher.results import batch_line, similar_payload
+from matcher.reviews import ReviewStore, default_reviews_dir, export_rows, review_queue
 from matcher.service import ServerSettings
 from matcher.settings import MAX_K
 
@@ -240,6 +245,42 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         )
         return JSONResponse(overlap_report.to_dict(pairs, clusters))
 
+    def store() -> ReviewStore:
+        return ReviewStore(settings.reviews_dir or default_reviews_dir(live.current().index_dir))
+
+    @app.get(
+        "/reviews",
+        response_model=ReviewQueueResponse,
+        tags=["reviews"],
+        responses=documented_errors(422),
+    )
+    def reviews(limit: Annotated[int, Query(ge=1, le=10_000)] = 100) -> Response:
+        """The open review queue, most worth a look first (`matcher review list --json`)."""
+        matcher = live.current()
+        queue = review_queue(matcher.review_candidates(), store().decisions(), matcher.corpus)
+        return JSONResponse(overlap_report.queue_to_dict(queue[:limit], matcher.corpus))
+
+    @app.get("/reviews/decisions", response_model=DecisionsResponse, tags=["reviews"])
+    def decisions() -> Response:
+        """Every recorded decision (`matcher review export --format json`)."""
+        matcher = live.current()
+        return JSONResponse({"decisions": export_rows(store().decisions(), matcher.corpus)})
+
+    @app.post(
+        "/reviews/decide",
+        response_model=ReviewOut,
+        tags=["reviews"],
+        dependencies=guarded,
+        responses=documented_errors(401, 403, 404, 413, 422),
+    )
+    def decide(body: DecideRequest) -> Response:
+        """Record a reviewer's decision on a pair (`matcher review decide`); the pair leaves the
+        queue until either text changes."""
+        matcher = live.current()
+        a, b = _known(matcher, body.a), _known(matcher, body.b)
+        review = store().decide(a, b, body.decision, body.note)
+        return JSONResponse(review.to_dict())
+
     @app.post(
         "/catalogue/import",
         response_model=ImportResponse,
@@ -278,6 +319,13 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         return JSONResponse(dict(report.__dict__))
 
     return app
+
+
+def _known(matcher: Matcher, initiative_id: str) -> Initiative:
+    try:
+        return matcher.get(initiative_id)
+    except InputError as exc:
+        raise NotFound(str(exc)) from None
 
 
 def _import(live: LiveMatcher, raw: bytes) -> dict[str, Any]:

@@ -42,11 +42,14 @@ class ServerSettings:
     token: str | None = None
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = MAX_BODY_BYTES
+    reviews_dir: Path | None = None
+    """The review decisions' folder (MATCHER_REVIEWS_DIR); None: reviews/ beside the index."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
-        """MATCHER_API_TOKEN, MATCHER_CORS_ORIGINS (comma-separated) and MATCHER_MAX_BODY_BYTES
-        from `environ` (default: the process environment); InputError for a bad cap."""
+        """MATCHER_API_TOKEN, MATCHER_CORS_ORIGINS (comma-separated), MATCHER_MAX_BODY_BYTES and
+        MATCHER_REVIEWS_DIR from `environ` (default: the process environment); InputError for a
+        bad cap."""
         env = os.environ if environ is None else environ
         origins = tuple(
             o.strip() for o in env.get("MATCHER_CORS_ORIGINS", "").split(",") if o.strip()
@@ -61,6 +64,7 @@ class ServerSettings:
             token=env.get("MATCHER_API_TOKEN") or None,
             cors_origins=origins,
             max_body_bytes=int(raw_cap) if raw_cap else MAX_BODY_BYTES,
+            reviews_dir=Path(env["MATCHER_REVIEWS_DIR"]) if env.get("MATCHER_REVIEWS_DIR") else None,
         )
 
 
