@@ -16,7 +16,7 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +44,7 @@ IMPORT_LOCK_TIMEOUT = 60.0
 if TYPE_CHECKING:
     from matcher.engine import Matcher
     from matcher.results import SearchResult
+    from matcher.versions import CatalogueChanges, Version
 
 
 class _Parser(argparse.ArgumentParser):
@@ -170,28 +171,11 @@ def _change_catalogue(
     reverts: int | None = None,
 ) -> int:
     """Read the catalogue, make the new one, show or apply the change: one step, under the lock."""
-    from matcher.versions import CatalogueVersions, ChangeKind, check_catalogue, compare
+    from matcher.versions import ChangeKind
 
-    target = _corpus_path(args)
-    versions = CatalogueVersions(target)
-    with _catalogue_lock(target):
-        old = _current_catalogue(target, action)
-        new: Corpus = make(old)
-        if args.dry_run:
-            changes = compare(old, new)
-            check_catalogue(new)  # a change that would be refused says so now
-            version = None
-        else:
-            try:
-                version, changes = versions.apply(
-                    new, action=action, source=source, old=old, reverts=reverts
-                )
-            except OSError as exc:
-                raise StorageError.from_os_error(
-                    exc,
-                    f"cannot write the catalogue {target}",
-                    "another file (--corpus or MATCHER_CORPUS)",
-                ) from exc
+    new, version, changes = change_catalogue(
+        _corpus_path(args), action, source, make, reverts=reverts, dry_run=args.dry_run
+    )
     counts = changes.counts
     if args.json:
         _print_json(
@@ -301,17 +285,44 @@ def cmd_corpus_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def import_catalogue(extra: Corpus, target: Path) -> Corpus:
-    """Add `extra` to the catalogue file `target`, an existing id updated (`POST
-    /catalogue/import`): read, upsert and apply as a new catalogue version under one lock, so two
-    imports at once both land and every limit is checked before anything is written."""
-    from matcher.versions import CatalogueVersions
+def change_catalogue(
+    target: Path,
+    action: str,
+    source: str,
+    make: Callable[[Corpus], Corpus],
+    *,
+    reverts: int | None = None,
+    dry_run: bool = False,
+) -> tuple[Corpus, Version | None, CatalogueChanges]:
+    """Read the catalogue, make the new one from it, and compare (`dry_run`) or apply it as a new
+    version: one step under the catalogue's lock, so two changes at once both land and every
+    limit is checked before anything is written. Returns the new catalogue, its version (None
+    for a dry run or no change) and the changes."""
+    from matcher.versions import CatalogueVersions, check_catalogue, compare
 
     with _catalogue_lock(target):
-        old = _current_catalogue(target, "import")
-        new = upsert(old, extra)
-        CatalogueVersions(target).apply(new, action="import", source=extra.source, old=old)
-    return new
+        old = _current_catalogue(target, action)
+        new = make(old)
+        if dry_run:
+            check_catalogue(new)  # a change that would be refused says so now
+            return new, None, compare(old, new)
+        try:
+            version, changes = CatalogueVersions(target).apply(
+                new, action=action, source=source, old=old, reverts=reverts
+            )
+        except OSError as exc:
+            raise StorageError.from_os_error(
+                exc,
+                f"cannot write the catalogue {target}",
+                "another file (--corpus or MATCHER_CORPUS)",
+            ) from exc
+    return new, version, changes
+
+
+def import_catalogue(extra: Corpus, target: Path) -> Corpus:
+    """Add `extra` to the catalogue file `target`, an existing id updated (`POST
+    /catalogue/import`), as `matcher corpus import` does."""
+    return change_catalogue(target, "import", extra.source, lambda old: upsert(old, extra))[0]
 
 
 def cmd_corpus(args: argparse.Namespace) -> int:
