@@ -87,10 +87,7 @@ def _filters(body: SearchRequest | BatchRequest) -> Filters:
 
 
 def _get(matcher: Matcher, initiative_id: str) -> dict[str, Any]:
-    try:
-        return dict(matcher.get(initiative_id).to_dict())
-    except InputError as exc:
-        raise NotFound(str(exc)) from None
+    return dict(_known(matcher, initiative_id).to_dict())
 
 
 def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> FastAPI:
