@@ -35,6 +35,29 @@ def fakes() -> dict[str, HashingEncoder]:
     return {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)}
 
 
+def run_together(scripts: list[str]) -> None:
+    """Start one Python process per script, each printing "ready" and then waiting for a line on
+    stdin; release them all at once and check every one exited 0."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for script in scripts
+    ]
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    outcomes = [proc.communicate(timeout=120) for proc in procs]
+    assert [p.returncode for p in procs] == [0] * len(procs), [err[-300:] for _, err in outcomes]
+
+
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
     index = tmp_path_factory.mktemp("hardening") / "index"
@@ -319,24 +342,7 @@ def test_processes_building_one_index_at_once_take_turns(engine: Matcher, tmp_pa
     script = BUILD_LOOP.format(
         root=str(ROOT), corpus=str(DATA / "mini.jsonl"), index=str(index), rounds=40
     )
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", script],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(4)
-    ]
-    for proc in procs:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-    for proc in procs:
-        assert proc.stdin is not None
-        proc.stdin.write("go\n")
-        proc.stdin.flush()
-    outcomes = [proc.communicate(timeout=120) for proc in procs]
-    assert [p.returncode for p in procs] == [0] * 4, [err[-300:] for _, err in outcomes]
+    run_together([script] * 4)
     after = Matcher.open(index, corpus=engine.corpus, encoders=fakes(), build=False)
     assert answers(after) == answers(engine)
     assert not list(tmp_path.glob(".matcher-*"))
@@ -381,23 +387,6 @@ def test_imports_at_once_all_land_in_the_catalogue(tmp_path: Path) -> None:
         extra = tmp_path / f"extra{n}.jsonl"
         extra.write_text(json.dumps(record) + "\n")
         scripts.append(IMPORT_ONE.format(root=str(ROOT), catalogue=str(catalogue), file=str(extra)))
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", script],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for script in scripts
-    ]
-    for proc in procs:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-    for proc in procs:
-        assert proc.stdin is not None
-        proc.stdin.write("go\n")
-        proc.stdin.flush()
-    outcomes = [proc.communicate(timeout=120) for proc in procs]
-    assert [p.returncode for p in procs] == [0] * 4, [err[-300:] for _, err in outcomes]
+    run_together(scripts)
     ids = load_corpus(catalogue).ids
     assert {"3900", "3901", "3902", "3903"} <= set(ids) and len(ids) == 10
