@@ -10,7 +10,7 @@ import json
 import streamlit as st
 
 from app_pages.shared import AUTO, LANG_CHOICE, language, tr
-from matcher.i18n import LANGUAGE_NAMES, LANGUAGES, is_rtl
+from matcher.i18n.messages import LANGUAGE_NAMES, LANGUAGES, is_rtl
 
 # An emoji favicon: a :material/...: one makes the browser fetch it from fonts.gstatic.com on
 # every load. (Page icons below are drawn with Streamlit's bundled icon font: nothing fetched.)

@@ -12,9 +12,9 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages.shared import escape_md, run
-from matcher.i18n import Translate, translator
-from matcher.overlap_report import render_diff
-from matcher.versions import CatalogueChanges, CatalogueVersions, ChangeKind, Version
+from matcher.catalogue.versions import CatalogueChanges, CatalogueVersions, ChangeKind, Version
+from matcher.i18n.messages import Translate, translator
+from matcher.overlaps.report import render_diff
 
 
 def show_last_changes(catalogue: str | Path, *, lang: str = "en") -> None:

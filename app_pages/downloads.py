@@ -6,9 +6,9 @@ from functools import partial
 
 import streamlit as st
 
-import matcher.brief as brief_files
-from matcher.brief import FORMATS, Brief, BriefFormat
-from matcher.i18n import translator
+import matcher.brief.render as brief_files
+from matcher.brief.model import FORMATS, Brief, BriefFormat
+from matcher.i18n.messages import translator
 
 
 def brief_downloads(brief: Brief, lang: str | None = None) -> None:

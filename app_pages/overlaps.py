@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.shared import escape_md, load, run, tr
-from matcher import overlap_report
-from matcher.overlaps import OverlapClass, diff_summary, shorten
+from matcher.catalogue.diff import diff_summary
+from matcher.overlaps import report as overlap_report
+from matcher.overlaps.detect import OverlapClass, shorten
 
 _ = tr()
 st.title(_("Overlaps"))

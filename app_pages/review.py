@@ -11,9 +11,9 @@ import os
 import streamlit as st
 
 from app_pages.shared import escape_md, language, load, run
-from matcher.i18n import translator
-from matcher.overlap_report import render_diff
-from matcher.reviews import (
+from matcher.i18n.messages import translator
+from matcher.overlaps.report import render_diff
+from matcher.overlaps.reviews import (
     Decision,
     ReviewStore,
     default_reviews_dir,

@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 import streamlit as st
 
 import matcher.engine
-from matcher.encoders import Encoder
 from matcher.engine import Matcher
 from matcher.errors import InputError, MatcherError
-from matcher.i18n import LANGUAGES, Translate, detect_language, translator
+from matcher.i18n.messages import LANGUAGES, Translate, detect_language, translator
+from matcher.search.encoders import Encoder
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, Settings
 
 T = TypeVar("T")

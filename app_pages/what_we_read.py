@@ -11,10 +11,10 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.shared import escape_md, tr
-from matcher.calibration import NeedStatus
-from matcher.corpus import Corpus
-from matcher.reading import ClauseKind
-from matcher.results import NeedCoverage, SearchResult
+from matcher.catalogue.model import Corpus
+from matcher.reading.statement import ClauseKind
+from matcher.search.calibration import NeedStatus
+from matcher.search.results import NeedCoverage, SearchResult
 
 # st.session_state keys
 FOR = "needs_statement"  # the statement the edits belong to

@@ -38,7 +38,7 @@ def percentile(values: list[float], q: float) -> float:
 def quality(path: str) -> dict[str, dict]:
     from matcher.engine import Matcher
     from matcher.evaluate import evaluate, load_queries
-    from matcher.retrieval import top_k
+    from matcher.search.retrieval import top_k
 
     queries = load_queries(path)
     m = Matcher.open()
@@ -49,7 +49,7 @@ def quality(path: str) -> dict[str, dict]:
 
     def minilm(q: str) -> list[str]:
         vec = m.encoders["minilm"].encode([q], kind="query")[0]
-        from matcher.retrieval import max_by_owner
+        from matcher.search.retrieval import max_by_owner
 
         scores = max_by_owner(m.index.search("minilm", vec), m._owners, len(ids))
         return [ids[i] for i in top_k(scores, 10)]

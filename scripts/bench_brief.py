@@ -22,7 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from matcher.brief import Brief, render_bytes
+from matcher.brief.model import Brief
+from matcher.brief.render import render_bytes
 from matcher.engine import Matcher
 
 T = TypeVar("T")

@@ -23,8 +23,9 @@ from collections import Counter
 
 import numpy as np
 
-from matcher.corpus import Initiative, load_corpus
-from matcher.overlaps import classified_pairs, cluster_overlaps, score_pairs
+from matcher.catalogue.model import Initiative
+from matcher.catalogue.parse import load_corpus
+from matcher.overlaps.detect import classified_pairs, cluster_overlaps, score_pairs
 from matcher.settings import DEFAULT_CORPUS
 
 

@@ -107,7 +107,7 @@ def mixture_vectors(base: np.ndarray, n: int, seed: int, noise: float = 0.05) ->
 
 
 def bench_embed(n: int = 128) -> dict[str, Any]:
-    from matcher.encoders import default_encoders
+    from matcher.search.encoders import default_encoders
 
     texts, _ = real_passages()
     texts = (texts * (n // len(texts) + 1))[:n]
@@ -140,7 +140,7 @@ def bench_vectors(
 ) -> dict[str, Any]:
     """Figures for n mixture vectors; `material` (texts, base vectors) replaces the real
     passages, `config` the AnnConfig (the test suite's small run)."""
-    from matcher.vector_store import AnnConfig, FaissStore, exact_top
+    from matcher.search.vector_store import AnnConfig, FaissStore, exact_top
 
     if material is None:
         texts, real = real_passages()
@@ -182,7 +182,7 @@ def bench_vectors(
                 }
                 del store
             elif store_name == "milvus-lite":
-                from matcher.milvus_store import MilvusStore
+                from matcher.search.milvus_store import MilvusStore
 
                 uri = f"milvus-lite://{tmp / 'milvus.db'}"
                 start = time.perf_counter()
@@ -222,7 +222,7 @@ def time_and_recall(store: Any, probes: np.ndarray, truth: list[np.ndarray]) -> 
 
 def bench_bm25(texts: list[str], n: int) -> dict[str, Any]:
     """BM25 over n documents of real sentences (two real passages' halves each)."""
-    from matcher.lexical import LexicalIndex
+    from matcher.search.lexical import LexicalIndex
 
     rng = random.Random(3)
     halves = [t[: len(t) // 2] for t in texts] + [t[len(t) // 2 :] for t in texts]
@@ -250,7 +250,7 @@ def synthetic_catalogue(n: int, path: Path, seed: int = 5) -> None:
     """n initiatives made of the real ones' sentences, written as JSONL."""
     import re
 
-    from matcher.corpus import load_corpus
+    from matcher.catalogue.parse import load_corpus
     from matcher.settings import DEFAULT_CORPUS
 
     real = load_corpus(DEFAULT_CORPUS).initiatives
@@ -277,7 +277,7 @@ def synthetic_catalogue(n: int, path: Path, seed: int = 5) -> None:
 
 
 def bench_catalogue(n: int) -> dict[str, Any]:
-    from matcher.corpus import load_corpus
+    from matcher.catalogue.parse import load_corpus
     from matcher.engine import Matcher
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-catalogue-"))
@@ -345,7 +345,7 @@ def write_params(results: list[dict[str, Any]], command: str) -> None:
         max(rows, key=lambda r: r["recall@10"])
     ]
     chosen = min(good, key=lambda r: (r["query_ms_p50"], r["nprobe"], r["rerank"]))
-    from matcher.vector_store import AnnConfig
+    from matcher.search.vector_store import AnnConfig
 
     config = AnnConfig.load()
     settings = replace(config, nprobe=chosen["nprobe"], rerank=chosen["rerank"]).as_dict()

@@ -33,7 +33,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-from matcher.calibration import (
+from matcher.engine import Matcher, calibration_key
+from matcher.reading.clauses import Clause
+from matcher.reading.needs import as_need
+from matcher.reading.statement import ClauseModel, cue_features, fit_clause_model
+from matcher.search.calibration import (
     GAP_FEATURES,
     Calibration,
     CalibrationError,
@@ -44,11 +48,7 @@ from matcher.calibration import (
     label_features,
     load_calibration,
 )
-from matcher.clauses import Clause
-from matcher.engine import Matcher, calibration_key
-from matcher.needs import as_need
-from matcher.reading import ClauseModel, cue_features, fit_clause_model
-from matcher.results import Match
+from matcher.search.results import Match
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "matcher" / "data" / "calibration.json"
@@ -544,7 +544,7 @@ def main() -> int:
 def _placeholder() -> Calibration:
     """A calibration that lets the engine open before anything is fitted (reading all clauses as
     needs, no gaps); it is never written."""
-    from matcher.reading import CUE_FEATURES
+    from matcher.reading.statement import CUE_FEATURES
 
     dim = 512
     width = dim + len(CUE_FEATURES)

@@ -32,8 +32,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from matcher import metadata
-from matcher.metadata import Place, PlaceKind, read_places, region_ancestors
+from matcher.reading import metadata
+from matcher.reading.metadata import Place, PlaceKind, read_places, region_ancestors
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "eval"
@@ -44,7 +44,7 @@ Reader = Callable[[str], tuple[Place, ...]]
 def baseline_reader(rev: str) -> Reader:
     """The regex reader of an earlier revision: its region aliases and country names, as Places."""
     source = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{rev}:src/matcher/metadata.py"],
+        ["git", "-C", str(ROOT), "show", f"{rev}:src/matcher/reading/metadata.py"],
         check=True,
         capture_output=True,
         text=True,

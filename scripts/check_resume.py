@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = """
 import sys
 from pathlib import Path
-from matcher.corpus import load_corpus
-from matcher.encoders import default_encoders
-from matcher.index import build_index
+from matcher.catalogue.parse import load_corpus
+from matcher.search.encoders import default_encoders
+from matcher.search.index import build_index
 from matcher.settings import DEFAULT_CORPUS, Settings
 settings = Settings(vector_store="faiss:")
 report = build_index(Path(sys.argv[1]), load_corpus(DEFAULT_CORPUS),

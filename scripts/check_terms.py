@@ -35,7 +35,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from matcher.glossary import (
+from matcher.reading.glossary import (
     EverydayTerms,
     Glossary,
     fold_text,
@@ -43,9 +43,9 @@ from matcher.glossary import (
     load_everyday_terms,
     load_glossary,
 )
-from matcher.lexical import analyze, stopword_stems
-from matcher.lexicon import LANGUAGES, Lexicon, form_pattern, load_lexicon, stem_letters
-from matcher.metadata import fold
+from matcher.reading.lexicon import LANGUAGES, Lexicon, form_pattern, load_lexicon, stem_letters
+from matcher.reading.metadata import fold
+from matcher.search.lexical import analyze, stopword_stems
 
 ROOT = Path(__file__).resolve().parents[1]
 Report = dict[str, Any]  # figure name -> a count, or the findings behind it

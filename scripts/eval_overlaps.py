@@ -18,8 +18,8 @@ from itertools import combinations
 from pathlib import Path
 
 from matcher.engine import Matcher
-from matcher.overlaps import OverlapClass
-from matcher.reviews import pair_key
+from matcher.overlaps.detect import OverlapClass
+from matcher.overlaps.reviews import pair_key
 
 DEFAULT = Path(__file__).parent / "data" / "overlap_judgements.json"
 

@@ -39,7 +39,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matcher.place_names import TABLE, write_table
+from matcher.reading.place_names import TABLE, write_table
 
 # The published data are imported where they are read, so that --names-only needs none of them.
 if TYPE_CHECKING:

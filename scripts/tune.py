@@ -19,7 +19,7 @@ import numpy as np
 
 from matcher.engine import Matcher
 from matcher.evaluate import evaluate_runs, format_report, load_queries
-from matcher.retrieval import blend_weights, fuse, top_k
+from matcher.search.retrieval import blend_weights, fuse, top_k
 from matcher.settings import Settings
 
 SIGNALS = ("bm25", "minilm", "use", "e5")

@@ -32,8 +32,6 @@ from pathlib import Path
 
 import numpy as np
 
-from matcher.calibration import load_calibration
-from matcher.encoders import default_encoders
 from matcher.engine import Matcher, calibration_key
 from matcher.evaluate import (
     evaluate_runs,
@@ -42,6 +40,8 @@ from matcher.evaluate import (
     load_training_statements,
     ndcg_at,
 )
+from matcher.search.calibration import load_calibration
+from matcher.search.encoders import default_encoders
 from matcher.settings import FusionWeights, Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from matcher.brief import UNNAMED, Brief, BriefItem, BriefNeed
-from matcher.results import CatalogueVersion, ContextRead
+from matcher.brief.model import UNNAMED, Brief, BriefItem, BriefNeed
+from matcher.reading.model import ContextRead
+from matcher.search.results import CatalogueVersion
 
 
 def _item(id_: str, org: str, title: str, **extra: object) -> BriefItem:

@@ -12,11 +12,18 @@ import pytest
 
 import matcher.engine
 import tests.fuzzing  # noqa: F401  (registers the Hypothesis fuzz profile)
-from matcher.calibration import GAP_FEATURES, LABEL_FEATURES, Calibration, GapModel, LabelModel
-from matcher.corpus import Corpus, load_corpus
-from matcher.encoders import Kind, normalize
+from matcher.catalogue.model import Corpus
+from matcher.catalogue.parse import load_corpus
 from matcher.engine import calibration_key
-from matcher.reading import CUE_FEATURES, ClauseModel
+from matcher.reading.statement import CUE_FEATURES, ClauseModel
+from matcher.search.calibration import (
+    GAP_FEATURES,
+    LABEL_FEATURES,
+    Calibration,
+    GapModel,
+    LabelModel,
+)
+from matcher.search.encoders import Kind, normalize
 from matcher.settings import DEFAULT_PAGE, Settings
 
 DATA = Path(__file__).parent / "data"

@@ -8,12 +8,7 @@ import pytest
 from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 
-from matcher.api_guards import (
-    BodySizeLimit,
-    NotFound,
-    install_error_handlers,
-    require_token,
-)
+from matcher.api.guards import BodySizeLimit, NotFound, install_error_handlers, require_token
 from matcher.errors import BusyError
 
 

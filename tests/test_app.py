@@ -14,10 +14,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import matcher.brief
+import matcher.brief.render
 import matcher.engine
-from matcher import cli, i18n
-from matcher.brief import Brief, render
+from matcher import cli
+from matcher.brief.model import Brief
+from matcher.brief.render import render
+from matcher.i18n import messages as i18n
 from tests.conftest import DATA, HashingEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +93,7 @@ def briefs(monkeypatch: pytest.MonkeyPatch) -> list[Brief]:
         seen.append(brief)
         return render(brief, fmt, lang)
 
-    monkeypatch.setattr(matcher.brief, "render", spy)
+    monkeypatch.setattr(matcher.brief.render, "render", spy)
     return seen
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from matcher.reviews import ReviewStore
+from matcher.overlaps.reviews import ReviewStore
 from tests.test_app import app as _app_fixture  # noqa: F401  (a fixture by this name)
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -64,7 +64,7 @@ def test_the_page_speaks_spanish(page: AppTest) -> None:
 def test_every_label_of_the_page_is_in_the_review_catalogue() -> None:
     import ast
 
-    from matcher.i18n import LOCALE_DIR, untranslated
+    from matcher.i18n.messages import LOCALE_DIR, untranslated
 
     page_src = Path(APP).with_name("app_pages") / "review.py"
     tree = ast.parse(page_src.read_text(encoding="utf-8"))

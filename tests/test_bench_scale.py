@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matcher.corpus import load_corpus
-from matcher.vector_store import AnnConfig
+from matcher.catalogue.parse import load_corpus
+from matcher.search.vector_store import AnnConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 

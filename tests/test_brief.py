@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from matcher.brief import CSV_FIELDS, FORMATS, UNNAMED, BriefFormat, render, render_bytes
-from matcher.corpus import Corpus, Initiative
+from matcher.brief.model import FORMATS, UNNAMED, BriefFormat
+from matcher.brief.render import CSV_FIELDS, render, render_bytes
+from matcher.catalogue.model import Corpus, Initiative
 from matcher.engine import Matcher
 from matcher.errors import InputError
-from matcher.exports import markdown_text
+from matcher.text import markdown_text
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import io
 import docx
 from docx.oxml.ns import qn
 
-from matcher.brief_docx import is_right_to_left, to_docx
-from matcher.brief_layout import lay_out
+from matcher.brief.docx import is_right_to_left, to_docx
+from matcher.brief.layout import lay_out
 from tests.brief_fixture import PROGRAMME_IDS, three_need_brief
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.brief_layout import (
+from matcher.brief.layout import (
     Bullets,
     Fields,
     Heading,
@@ -17,11 +17,11 @@ from matcher.brief_layout import (
     lay_out,
     reads_right_to_left,
 )
-from matcher.i18n import LANGUAGES, _catalog, untranslated
+from matcher.i18n.messages import LANGUAGES, _catalog, untranslated
 from tests.brief_fixture import PROGRAMME_IDS, three_need_brief
 
 ROOT = Path(__file__).resolve().parents[1]
-BRIEF_MODULES = (ROOT / "src/matcher/brief_layout.py", ROOT / "app_pages/downloads.py")
+BRIEF_MODULES = (ROOT / "src/matcher/brief/layout.py", ROOT / "app_pages/downloads.py")
 
 
 def _msgids(path: Path) -> set[str]:

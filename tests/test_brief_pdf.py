@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from matcher.brief_layout import lay_out
-from matcher.brief_pdf import to_html, to_pdf
+from matcher.brief.layout import lay_out
+from matcher.brief.pdf import to_html, to_pdf
 from tests.brief_fixture import PROGRAMME_IDS, three_need_brief
 
 needs_poppler = pytest.mark.skipif(

@@ -11,7 +11,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from matcher.calibration import (
+from matcher.errors import MatcherError
+from matcher.reading.statement import CUE_FEATURES
+from matcher.search.calibration import (
     GAP_FEATURES,
     Calibration,
     CalibrationError,
@@ -22,8 +24,6 @@ from matcher.calibration import (
     gap_features,
     load_calibration,
 )
-from matcher.errors import MatcherError
-from matcher.reading import CUE_FEATURES
 from matcher.settings import Settings
 from tests.conftest import HashingEncoder, fake_calibration
 
@@ -318,7 +318,7 @@ def test_the_shipped_calibration_was_fitted_with_todays_settings() -> None:
 
 
 def test_label_features_and_the_labels_a_hand_model_gives() -> None:
-    from matcher.calibration import LABEL_FEATURES, LabelModel, label_features
+    from matcher.search.calibration import LABEL_FEATURES, LabelModel, label_features
 
     features = label_features(0.64, 0.81, outside_region=True)
     assert features == pytest.approx([0.64, 0.81, 0.72, 1.0])
@@ -332,7 +332,7 @@ def test_label_features_and_the_labels_a_hand_model_gives() -> None:
 
 
 def test_a_label_model_round_trips_and_a_calibration_without_one_loads() -> None:
-    from matcher.calibration import LabelModel, fit_label_model
+    from matcher.search.calibration import LabelModel, fit_label_model
 
     x = np.array([[0.1, 0.1, 0.1, 0.0], [0.2, 0.3, 0.2, 0.0], [0.8, 0.9, 0.85, 0.0],
                   [0.9, 1.0, 0.95, 0.0]])

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from matcher.candidates import (
+from matcher.overlaps.candidates import (
     candidate_pairs,
     containment,
     local_density,
     nearest_neighbours,
     shingles,
 )
-from matcher.metadata import title_stem
+from matcher.reading.metadata import title_stem
 
 
 def test_shingle_containment() -> None:

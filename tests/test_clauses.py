@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.clauses import Clause, split_clauses
+from matcher.reading.clauses import Clause, split_clauses
 from tests.fuzzing import examples
 
 

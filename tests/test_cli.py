@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import matcher.encoders
 import matcher.engine
+import matcher.search.encoders
 from matcher.cli import build_parser, main
 from tests.conftest import DATA, HashingEncoder
 
@@ -39,7 +39,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("MATCHER_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("MATCHER_CORPUS", str(DATA / "mini.jsonl"))
     monkeypatch.setattr(matcher.engine, "default_encoders", fakes)
-    monkeypatch.setattr(matcher.encoders, "default_encoders", fakes)
+    monkeypatch.setattr(matcher.search.encoders, "default_encoders", fakes)
     return tmp_path
 
 
@@ -258,13 +258,13 @@ def _one_line_error(capsys) -> str:
 
 def _refuse_writes(monkeypatch: pytest.MonkeyPatch, code: int) -> None:
     """The index writer meets what a read-only project, a locked folder or a full disk gives."""
-    import matcher.index
+    import matcher.search.index
 
     def refuse(folder: Path, *_: object) -> None:
         (folder / "vectors_minilm.npy").write_bytes(b"half a fi")  # what a full disk leaves
         raise OSError(code, os.strerror(code), str(folder / "vectors_minilm.npy"))
 
-    monkeypatch.setattr(matcher.index, "_write_signal", refuse)
+    monkeypatch.setattr(matcher.search.index, "_write_signal", refuse)
 
 
 @pytest.mark.parametrize(
@@ -378,9 +378,9 @@ def test_show_and_search_escape_control_characters(
 ) -> None:
     """Import strips them (test_corpus); this is the second guard, for a catalogue that still
     carries them (edited by hand, written by an older version), so the stripping is off here."""
-    import matcher.corpus
+    import matcher.catalogue.parse
 
-    monkeypatch.setattr(matcher.corpus, "strip_controls", lambda text: text)
+    monkeypatch.setattr(matcher.catalogue.parse, "strip_controls", lambda text: text)
     rows = [json.loads(line) for line in (DATA / "mini.jsonl").read_text().splitlines()]
     rows[2]["title"] = "Canine \x1b[2J\x1b]0;pwned\x07Forces"
     rows[2]["text"] += " \x9b31m"

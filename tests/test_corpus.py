@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher.corpus import corpus_to_jsonl, load_corpus, merge, parse_page, parse_records
+from matcher.catalogue.parse import corpus_to_jsonl, load_corpus, merge, parse_page, parse_records
 from matcher.errors import CorpusError, InputError, shown
 from matcher.limits import CatalogueLimits
 from matcher.settings import DEFAULT_CORPUS

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-import matcher.cues as cues_module
-from matcher.cues import CueTable, compile_words, load_actors, load_cues, table_from
+import matcher.reading.cues as cues_module
 from matcher.errors import MatcherError
+from matcher.reading.cues import CueTable, compile_words, load_actors, load_cues, table_from
 
 
 def table(**categories: list[str]) -> CueTable:

@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matcher.corpus import Corpus, load_corpus
-from matcher.embed_stream import chunk_folder, embed_in_chunks
-from matcher.index import build_index
+from matcher.catalogue.model import Corpus
+from matcher.catalogue.parse import load_corpus
+from matcher.search.embed_stream import chunk_folder, embed_in_chunks
+from matcher.search.index import build_index
 from matcher.settings import Settings
 from tests.conftest import HashingEncoder
 
@@ -100,8 +101,8 @@ SLOW_BUILD = textwrap.dedent(
     sys.path.insert(0, {root!r})
     from pathlib import Path
     from tests.conftest import HashingEncoder
-    from matcher.corpus import load_corpus
-    from matcher.index import build_index
+    from matcher.catalogue.parse import load_corpus
+    from matcher.search.index import build_index
     from matcher.settings import Settings
 
     class Slow(HashingEncoder):

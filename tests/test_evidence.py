@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from matcher.corpus import Initiative
-from matcher.evidence import (
+from matcher.catalogue.model import Initiative
+from matcher.overlaps.evidence import (
     describe_difference,
     differences,
     distinctive_title_words,

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from matcher.exports import csv_cell, csv_text, markdown_text
+from matcher.text import csv_cell, csv_text, markdown_text
 
 
 @pytest.mark.parametrize(

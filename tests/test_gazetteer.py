@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.gazetteer import (
+from matcher.reading.gazetteer import (
     Case,
     Gazetteer,
     arabic_adjectives,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from matcher.errors import MatcherError
-from matcher.glossary import (
+from matcher.reading.glossary import (
     default_everyday_terms,
     default_glossary,
     expand_abbreviations,
@@ -15,7 +15,7 @@ from matcher.glossary import (
     load_everyday_terms,
     load_glossary,
 )
-from matcher.lexical import analyze, stopword_stems
+from matcher.search.lexical import analyze, stopword_stems
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "corpus" / "initiatives.jsonl"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matcher.calibration import load_calibration
 from matcher.engine import Matcher
+from matcher.search.calibration import load_calibration
 from matcher.settings import DEFAULT_INDEX_DIR
 
 pytestmark = pytest.mark.model
@@ -75,7 +75,7 @@ def test_region_awareness_labels_other_regions(matcher: Matcher) -> None:
 def test_torch_forward_equals_sentence_transformers(matcher: Matcher) -> None:
     from sentence_transformers import SentenceTransformer
 
-    from matcher.encoders import MiniLMEncoder
+    from matcher.search.encoders import MiniLMEncoder
 
     texts = ["postal fentanyl trafficking", "a much longer text about laboratories " * 20, "x"]
     reference = SentenceTransformer(str(MiniLMEncoder.model_dir()), device="cpu").encode(

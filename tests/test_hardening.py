@@ -17,13 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher.brief import render
+from matcher.brief.render import render
+from matcher.catalogue.parse import load_corpus
 from matcher.cli import main
-from matcher.corpus import load_corpus
 from matcher.engine import Filters, Matcher
 from matcher.errors import InputError, MatcherIndexError
-from matcher.index import load_index
-from matcher.needs import split_needs
+from matcher.reading.needs import split_needs
+from matcher.search.index import load_index
 from matcher.settings import MAX_QUERY_CHARS, Settings
 from tests.conftest import DATA, HashingEncoder, fake_calibration
 from tests.fuzzing import examples
@@ -247,8 +247,8 @@ SLOW_BUILD = textwrap.dedent(
     import sys, time
     sys.path.insert(0, {root!r})
     from tests.conftest import HashingEncoder
-    from matcher.corpus import load_corpus
-    from matcher.index import build_index
+    from matcher.catalogue.parse import load_corpus
+    from matcher.search.index import build_index
     from matcher.settings import Settings
 
     class Slow(HashingEncoder):
@@ -323,8 +323,8 @@ BUILD_LOOP = textwrap.dedent(
     sys.path.insert(0, {root!r})
     from pathlib import Path
     from tests.conftest import HashingEncoder
-    from matcher.corpus import load_corpus
-    from matcher.index import build_index
+    from matcher.catalogue.parse import load_corpus
+    from matcher.search.index import build_index
     from matcher.settings import Settings
 
     corpus = load_corpus({corpus!r})
@@ -349,9 +349,9 @@ def test_processes_building_one_index_at_once_take_turns(engine: Matcher, tmp_pa
 
 
 def test_a_build_that_waits_too_long_names_the_running_one(engine: Matcher, tmp_path: Path) -> None:
+    from matcher.catalogue.locking import exclusive_lock
     from matcher.errors import BusyError
-    from matcher.index import build_index
-    from matcher.locking import exclusive_lock
+    from matcher.search.index import build_index
 
     index = tmp_path / "index"
     busy = rf"a build is running \(pid {os.getpid()}\); try again when it ends"

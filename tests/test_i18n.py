@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher import i18n
+from matcher.i18n import messages as i18n
 
 
 @pytest.fixture

@@ -6,9 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matcher.corpus import Corpus, load_corpus
+from matcher.catalogue.model import Corpus
+from matcher.catalogue.parse import load_corpus
 from matcher.errors import MatcherIndexError
-from matcher.index import build_index, index_status, load_index
+from matcher.search.index import build_index, index_status, load_index
 from matcher.settings import Settings
 from tests.conftest import HashingEncoder
 
@@ -169,6 +170,6 @@ def test_milvus_lite_store_holds_the_vectors_and_is_checked_on_load(
         load_index(tmp_path / "m", mini_corpus, fake_encoders, Settings(vector_store="faiss:"))
     # a rebuild drops the collections it no longer uses
     build_index(tmp_path / "m", edited_corpus(tmp_path, mini_corpus), fake_encoders, milvus)
-    from matcher.milvus_store import client_for
+    from matcher.search.milvus_store import client_for
 
     assert len(client_for(uri).list_collections()) == 2

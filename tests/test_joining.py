@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from matcher.joining import Joining, read_joining
+from matcher.catalogue.joining import Joining, read_joining
 
 PAGE = """A curriculum of eight courses for treatment professionals.
 Prerequisite for Participation:

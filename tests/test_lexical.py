@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.lexical import LexicalIndex, analyze
+from matcher.search.lexical import LexicalIndex, analyze
 
 DOCS = [
     "Detector dogs trained to find fentanyl at airports",

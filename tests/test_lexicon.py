@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from matcher.errors import MatcherError
-from matcher.lexical import analyze, stopword_stems
-from matcher.lexicon import LANGUAGES, default_lexicon, load_lexicon, translate_terms
+from matcher.reading.lexicon import LANGUAGES, default_lexicon, load_lexicon, translate_terms
+from matcher.search.lexical import analyze, stopword_stems
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "corpus" / "initiatives.jsonl"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from matcher.api.live import LiveMatcher, file_fingerprint
 from matcher.errors import MatcherIndexError
-from matcher.live import LiveMatcher, file_fingerprint
 
 
 def folder(tmp_path: Path) -> tuple[Any, Path]:

@@ -8,7 +8,7 @@ from importlib import resources
 
 import pytest
 
-from matcher.metadata import (
+from matcher.reading.metadata import (
     Place,
     PlaceKind,
     country_table,

@@ -3,7 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matcher.needs import as_need, split_needs, xquad_order
+from matcher.reading.needs import as_need, split_needs
+from matcher.search.ordering import xquad_order
 
 
 def texts(statement: str) -> list[str]:

@@ -4,10 +4,10 @@ import csv
 import io
 from pathlib import Path
 
-from matcher.corpus import Corpus, Initiative
-from matcher.overlap_report import review_csv, review_groups, review_markdown, to_html
-from matcher.overlaps import OverlapClass, OverlapCluster, OverlapPair, ScoredPair
-from matcher.reviews import ReviewStore, review_queue
+from matcher.catalogue.model import Corpus, Initiative
+from matcher.overlaps.detect import OverlapClass, OverlapCluster, OverlapPair, ScoredPair
+from matcher.overlaps.report import review_csv, review_groups, review_markdown, to_html
+from matcher.overlaps.reviews import ReviewStore, review_queue
 
 EVIL = '<script>alert(1)</script> =HYPERLINK("x") | **bold**'
 

@@ -3,15 +3,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matcher.corpus import Corpus, Initiative
-from matcher.overlaps import (
-    OverlapClass,
-    OverlapPair,
-    cluster_overlaps,
-    diff_summary,
-    diff_words,
-    find_overlaps,
-)
+from matcher.catalogue.diff import diff_summary, diff_words
+from matcher.catalogue.model import Corpus, Initiative
+from matcher.overlaps.detect import OverlapClass, OverlapPair, cluster_overlaps, find_overlaps
 from tests.conftest import HashingEncoder
 
 BASE = (

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from matcher.corpus import Initiative
-from matcher.passages import split_passages
+from matcher.catalogue.model import Initiative
+from matcher.catalogue.passages import split_passages
 
 
 def initiative(text: str) -> Initiative:

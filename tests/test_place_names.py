@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from matcher import place_names
-from matcher.gazetteer import Case, Gazetteer, Name
-from matcher.place_names import (
+from matcher.reading import place_names
+from matcher.reading.gazetteer import Case, Gazetteer, Name
+from matcher.reading.place_names import (
     Candidate,
     build_place_gazetteer,
     place_gazetteer,

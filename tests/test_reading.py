@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.clauses import split_clauses
-from matcher.reading import (
+from matcher.reading.clauses import split_clauses
+from matcher.reading.statement import (
     CUE_FEATURES,
     ClauseKind,
     ClauseModel,

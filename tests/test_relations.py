@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from matcher.corpus import Initiative
-from matcher.overlaps import OverlapClass, cluster_overlaps, find_overlaps, score_pairs
-from matcher.relations import (
+from matcher.catalogue.model import Initiative
+from matcher.catalogue.relations import (
     RelationKind,
     defined_acronyms,
     find_relations,
@@ -14,6 +13,7 @@ from matcher.relations import (
     proper_names,
     title_names,
 )
+from matcher.overlaps.detect import OverlapClass, cluster_overlaps, find_overlaps, score_pairs
 
 
 def ini(id_: str, title: str, text: str, orgs=(), regions=()) -> Initiative:

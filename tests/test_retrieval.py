@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matcher.retrieval import (
+from matcher.search.retrieval import (
     blend_weights,
     calibrate,
     english_share,
@@ -84,7 +84,7 @@ def test_top_k_breaks_ties_by_catalogue_order_and_filters() -> None:
 
 
 def test_rocchio_moves_the_query_towards_its_best_passages() -> None:
-    from matcher.retrieval import rocchio
+    from matcher.search.retrieval import rocchio
 
     passages = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]], dtype=np.float32)
     query = np.array([1.0, 0.0], dtype=np.float32)
@@ -108,7 +108,7 @@ def test_top_k_by_partition_equals_a_full_sort() -> None:
 
 
 def test_passage_rows_and_spread() -> None:
-    from matcher.retrieval import passage_rows, spread, top_rows
+    from matcher.search.retrieval import passage_rows, spread, top_rows
 
     starts = np.array([0, 2, 3, 6])  # item 0: rows 0-1, item 1: row 2, item 2: rows 3-5
     rows, groups = passage_rows(starts, np.array([0, 2]))

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from matcher.corpus import Corpus, Initiative
+from matcher.catalogue.model import Corpus, Initiative
 from matcher.errors import InputError, StorageError
-from matcher.overlaps import OverlapClass, OverlapPair, ScoredPair
-from matcher.reviews import (
+from matcher.overlaps.detect import OverlapClass, OverlapPair, ScoredPair
+from matcher.overlaps.reviews import (
     DB_NAME,
     Decision,
     ReviewStore,
@@ -110,8 +110,8 @@ def test_export_csv_neutralises_formulas_and_json_round_trips(
 WRITER = textwrap.dedent(
     """
     import sys
-    from matcher.corpus import Initiative
-    from matcher.reviews import ReviewStore
+    from matcher.catalogue.model import Initiative
+    from matcher.overlaps.reviews import ReviewStore
 
     folder, prefix, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     store = ReviewStore(folder)

@@ -26,13 +26,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import matcher.encoders
 import matcher.engine
-from matcher.brief import FORMATS, BriefFormat, render_bytes
+import matcher.search.encoders
+from matcher.api.app import create_app, media_type
+from matcher.api.live import LiveMatcher
+from matcher.api.run import ServerSettings, open_live
+from matcher.brief.model import FORMATS, BriefFormat
+from matcher.brief.render import render_bytes
 from matcher.cli import main
-from matcher.live import LiveMatcher
-from matcher.server import create_app, media_type
-from matcher.service import ServerSettings, open_live
 from tests.conftest import DATA, HashingEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +69,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Served:
     monkeypatch.setenv("MATCHER_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("MATCHER_CORPUS", str(corpus))
     monkeypatch.setattr(matcher.engine, "default_encoders", fakes)
-    monkeypatch.setattr(matcher.encoders, "default_encoders", fakes)
+    monkeypatch.setattr(matcher.search.encoders, "default_encoders", fakes)
     live = open_live(tmp_path / "index", corpus)
     client = TestClient(create_app(live, ServerSettings(token=TOKEN)))
     return Served(client, live, tmp_path, corpus)
@@ -354,11 +355,11 @@ SERVE = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, {root!r})
-    import matcher.encoders, matcher.engine, matcher.calibration
+    import matcher.search.encoders, matcher.engine, matcher.search.calibration
     from tests.conftest import HashingEncoder, fake_calibration
     encoders = lambda *_: {{"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)}}
     matcher.engine.default_encoders = encoders
-    matcher.encoders.default_encoders = encoders
+    matcher.search.encoders.default_encoders = encoders
     matcher.engine.load_calibration = lambda *_: fake_calibration(encoders())
     from matcher.cli import main
     sys.exit(main(sys.argv[1:]))

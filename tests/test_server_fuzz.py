@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.generation import GenerationMode
 
-import matcher.encoders
 import matcher.engine
-from matcher.calibration import load_calibration
-from matcher.server import create_app
-from matcher.service import ServerSettings, open_live
+import matcher.search.encoders
+from matcher.api.app import create_app
+from matcher.api.run import ServerSettings, open_live
+from matcher.search.calibration import load_calibration
 from tests.conftest import DATA, HashingEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +60,7 @@ def api_schema(
         else:
             shutil.copy(DATA / "mini.jsonl", corpus)
             patch.setattr(matcher.engine, "default_encoders", fakes)
-            patch.setattr(matcher.encoders, "default_encoders", fakes)
+            patch.setattr(matcher.search.encoders, "default_encoders", fakes)
         live = open_live(folder / "index", corpus)
     # a token is configured, so the guarded endpoints are fuzzed behind it (401 without it)
     app = create_app(live, ServerSettings(token="fuzz-token", max_body_bytes=64 * 1024))

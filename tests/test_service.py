@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from matcher.api.run import ServerSettings
 from matcher.errors import InputError
-from matcher.service import ServerSettings
 
 
 def test_settings_come_from_the_environment() -> None:

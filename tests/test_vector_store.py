@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matcher.vector_store import AnnConfig, FaissStore, VectorStore, exact_top
+from matcher.search.vector_store import AnnConfig, FaissStore, VectorStore, exact_top
 
 DIM = 16
 
@@ -39,7 +39,7 @@ def faiss_ivfpq(vectors: np.ndarray, tmp: Path) -> VectorStore:
 
 def milvus_lite(vectors: np.ndarray, tmp: Path) -> VectorStore:
     pytest.importorskip("milvus_lite")
-    from matcher.milvus_store import MilvusStore
+    from matcher.search.milvus_store import MilvusStore
 
     store = MilvusStore.create(f"milvus-lite://{tmp / 'vectors.db'}", "contract", DIM)
     store.add(vectors)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from matcher.corpus import Corpus, corpus_to_jsonl, load_corpus, upsert, without
+from matcher.catalogue.model import Corpus
+from matcher.catalogue.parse import corpus_to_jsonl, load_corpus, upsert, without
+from matcher.catalogue.versions import CatalogueVersions, ChangeKind, check_catalogue, compare
 from matcher.errors import CorpusError, InputError
 from matcher.limits import CatalogueLimits
-from matcher.versions import CatalogueVersions, ChangeKind, check_catalogue, compare
 
 
 @pytest.fixture
@@ -182,6 +183,6 @@ def test_the_app_shows_the_last_change_as_text(catalogue: Path, mini_corpus: Cor
 
 
 def test_the_changes_panel_speaks_six_languages() -> None:
-    from matcher.i18n import untranslated
+    from matcher.i18n.messages import untranslated
 
     assert untranslated("catalogue") == []

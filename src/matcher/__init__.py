@@ -1,19 +1,13 @@
-"""Coalition Matcher: match a country's needs to Global Coalition initiatives."""
+"""Coalition Matcher: match a country's needs to Global Coalition initiatives.
+
+    from matcher import Matcher, Filters
+    result = Matcher.open().search("postal fentanyl trafficking, no forensic lab")
+"""
 
 from __future__ import annotations
 
-from matcher.corpus import Initiative, load_corpus
-from matcher.errors import CorpusError, InputError, MatcherError, MatcherIndexError, ModelError
+from matcher.engine import Filters, Matcher
+from matcher.errors import MatcherError
+from matcher.version import __version__
 
-__version__ = "0.1.0"
-
-__all__ = [
-    "CorpusError",
-    "Initiative",
-    "InputError",
-    "MatcherError",
-    "MatcherIndexError",
-    "ModelError",
-    "__version__",
-    "load_corpus",
-]
+__all__ = ["Filters", "Matcher", "MatcherError", "__version__"]

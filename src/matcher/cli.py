@@ -21,9 +21,10 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matcher.brief import BriefFormat
-from matcher.corpus import (
-    Corpus,
+from matcher.brief.model import BriefFormat
+from matcher.catalogue.locking import exclusive_lock
+from matcher.catalogue.model import Corpus
+from matcher.catalogue.parse import (
     load_corpus,
     parse_page,
     read_text,
@@ -33,18 +34,17 @@ from matcher.corpus import (
     write_text_atomic,
 )
 from matcher.errors import CorpusError, InputError, MatcherError, StorageError
-from matcher.i18n import LANGUAGES
+from matcher.i18n.messages import LANGUAGES
 from matcher.limits import limits_from_env
-from matcher.locking import exclusive_lock
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, DEFAULT_PAGE
 
 IMPORT_LOCK_TIMEOUT = 60.0
 """Seconds an import waits for another import into the same catalogue (imports take seconds)."""
 
 if TYPE_CHECKING:
+    from matcher.catalogue.versions import CatalogueChanges, Version
     from matcher.engine import Matcher
-    from matcher.results import SearchResult
-    from matcher.versions import CatalogueChanges, Version
+    from matcher.search.results import SearchResult
 
 
 class _Parser(argparse.ArgumentParser):
@@ -152,8 +152,8 @@ def _ids(ids: Sequence[str], most: int = 10) -> str:
 
 
 def _print_changes(changes: Any, *, diffs: bool) -> None:
-    from matcher.overlap_report import render_diff
-    from matcher.versions import ChangeKind
+    from matcher.catalogue.versions import ChangeKind
+    from matcher.overlaps.report import render_diff
 
     marks = {ChangeKind.ADDED: "+", ChangeKind.REMOVED: "-", ChangeKind.CHANGED: "~"}
     for c in changes.changes:
@@ -171,7 +171,7 @@ def _change_catalogue(
     reverts: int | None = None,
 ) -> int:
     """Read the catalogue, make the new one, show or apply the change: one step, under the lock."""
-    from matcher.versions import ChangeKind
+    from matcher.catalogue.versions import ChangeKind
 
     new, version, changes = change_catalogue(
         _corpus_path(args), action, source, make, reverts=reverts, dry_run=args.dry_run
@@ -252,7 +252,7 @@ def _one_file(items: Sequence[str]) -> str:
 
 
 def cmd_corpus_history(args: argparse.Namespace) -> int:
-    from matcher.versions import CatalogueVersions
+    from matcher.catalogue.versions import CatalogueVersions
 
     versions = CatalogueVersions(_corpus_path(args))
     if args.action == "changes":
@@ -298,7 +298,7 @@ def change_catalogue(
     version: one step under the catalogue's lock, so two changes at once both land and every
     limit is checked before anything is written. Returns the new catalogue, its version (None
     for a dry run or no change) and the changes."""
-    from matcher.versions import CatalogueVersions, check_catalogue, compare
+    from matcher.catalogue.versions import CatalogueVersions, check_catalogue, compare
 
     with _catalogue_lock(target):
         old = _current_catalogue(target, action)
@@ -345,7 +345,7 @@ def cmd_corpus(args: argparse.Namespace) -> int:
             args, "remove", f"remove {' '.join(items)}", lambda old: without(old, items)
         )
     if args.action == "revert":
-        from matcher.versions import CatalogueVersions
+        from matcher.catalogue.versions import CatalogueVersions
 
         number = _version_number(items)
         target = CatalogueVersions(_corpus_path(args)).snapshot(number)
@@ -381,8 +381,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------- index
 def cmd_index(args: argparse.Namespace) -> int:
-    from matcher.encoders import default_encoders
-    from matcher.index import build_index, index_status
+    from matcher.search.encoders import default_encoders
+    from matcher.search.index import build_index, index_status
     from matcher.settings import Settings
 
     corpus = load_corpus(_corpus_path(args))
@@ -485,7 +485,7 @@ def _print_reading(result: SearchResult) -> None:
 def _search_batch(args: argparse.Namespace) -> int:
     from matcher.engine import check_k
     from matcher.evaluate import load_queries
-    from matcher.results import batch_line
+    from matcher.search.results import batch_line
 
     queries = load_queries(args.batch, judged=False)
     check_k(args.k)
@@ -509,7 +509,8 @@ def _search_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from matcher.brief import FORMATS, brief_format, render_bytes
+    from matcher.brief.model import FORMATS, brief_format
+    from matcher.brief.render import render_bytes
 
     if not args.text:
         raise InputError("give the needs statement as TEXT")
@@ -569,7 +570,7 @@ def _output_target(output: str, extension: str) -> Path:
 
 
 def cmd_overlaps(args: argparse.Namespace) -> int:
-    from matcher import overlap_report
+    from matcher.overlaps import report as overlap_report
 
     if not 0.0 <= args.min_score <= 1.0:
         raise InputError(f"min-score must be between 0 and 1 (got {args.min_score})")
@@ -606,8 +607,8 @@ def cmd_overlaps(args: argparse.Namespace) -> int:
 def _review_groups(args: argparse.Namespace, matcher: Matcher, clusters: list[Any]) -> list[Any]:
     """The review's decisions and open items by cluster, when a review store exists (a report
     never creates one)."""
-    from matcher.overlap_report import review_groups
-    from matcher.reviews import DB_NAME, ReviewStore, review_queue
+    from matcher.overlaps.report import review_groups
+    from matcher.overlaps.reviews import DB_NAME, ReviewStore, review_queue
 
     folder = _reviews_dir(args)
     if not (folder / DB_NAME).exists():
@@ -619,7 +620,7 @@ def _review_groups(args: argparse.Namespace, matcher: Matcher, clusters: list[An
 
 def _reviews_dir(args: argparse.Namespace) -> Path:
     """--reviews DIR, else $MATCHER_REVIEWS_DIR, else reviews/ beside the index folder."""
-    from matcher.reviews import default_reviews_dir
+    from matcher.overlaps.reviews import default_reviews_dir
 
     chosen = getattr(args, "reviews", None) or os.environ.get("MATCHER_REVIEWS_DIR")
     return Path(chosen) if chosen else default_reviews_dir(_index_dir(args))
@@ -639,8 +640,8 @@ def _stream_json(lists: dict[str, Sequence[Any]]) -> None:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from matcher import overlap_report
-    from matcher.reviews import ReviewStore, check_decision, export_text, review_queue
+    from matcher.overlaps import report as overlap_report
+    from matcher.overlaps.reviews import ReviewStore, check_decision, export_text, review_queue
 
     if args.action == "decide":
         if len(args.rest) != 3:
@@ -681,8 +682,8 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from matcher.overlap_report import render_diff
-    from matcher.overlaps import diff_summary, diff_words
+    from matcher.catalogue.diff import diff_summary, diff_words
+    from matcher.overlaps.report import render_diff
 
     corpus = load_corpus(_corpus_path(args))
     a, b = corpus.get(args.a), corpus.get(args.b)
@@ -709,7 +710,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_similar(args: argparse.Namespace) -> int:
     from matcher.engine import check_k
-    from matcher.results import similar_payload
+    from matcher.search.results import similar_payload
 
     check_k(args.k)
     load_corpus(_corpus_path(args)).get(args.id)
@@ -756,7 +757,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from matcher.service import serve
+    from matcher.api.run import serve
 
     if not 1 <= args.port <= 65535:
         raise InputError(f"--port must be from 1 to 65535 (got {args.port})")

@@ -14,31 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from matcher.brief import Brief, make_brief
-from matcher.calibration import (
-    Calibration,
-    NeedStatus,
-    decide_status,
-    gap_features,
-    label_features,
-    load_calibration,
-)
-from matcher.corpus import Corpus, Initiative, load_corpus
-from matcher.encoders import Encoder, default_encoders, english_lexicon
+from matcher.brief.compose import make_brief
+from matcher.brief.model import Brief
+from matcher.catalogue.diff import DiffSegment, diff_words
+from matcher.catalogue.model import Corpus, Initiative
+from matcher.catalogue.parse import load_corpus
 from matcher.errors import InputError, MatcherIndexError
-from matcher.explain import MatchLabel, highlight_terms
-from matcher.glossary import expand_abbreviations
-from matcher.index import (
-    LoadedIndex,
-    build_index,
-    load_index,
-    recover_interrupted_swap,
-)
-from matcher.lexical import LexicalIndex, stopword_stems
-from matcher.lexicon import translate_terms
-from matcher.needs import Need, xquad_order
-from matcher.overlaps import (
-    DiffSegment,
+from matcher.overlaps.detect import (
     OverlapClass,
     OverlapCluster,
     OverlapPair,
@@ -46,13 +28,29 @@ from matcher.overlaps import (
     ScoredPair,
     classified_pairs,
     cluster_overlaps,
-    diff_words,
     score_pairs,
 )
-from matcher.projection import Projection, fit_projection
-from matcher.reading import Aspect, Reading, read_statement
-from matcher.results import CatalogueVersion, ClauseRead, Match, NeedCoverage, SearchResult
-from matcher.retrieval import (
+from matcher.overlaps.projection import Projection, fit_projection
+from matcher.reading.glossary import expand_abbreviations
+from matcher.reading.lexicon import translate_terms
+from matcher.reading.model import ClauseRead
+from matcher.reading.needs import Need
+from matcher.reading.statement import Aspect, Reading, read_statement
+from matcher.search.calibration import (
+    Calibration,
+    NeedStatus,
+    decide_status,
+    gap_features,
+    label_features,
+    load_calibration,
+)
+from matcher.search.encoders import Encoder, default_encoders, english_lexicon
+from matcher.search.explain import MatchLabel, highlight_terms
+from matcher.search.index import LoadedIndex, build_index, load_index, recover_interrupted_swap
+from matcher.search.lexical import LexicalIndex, stopword_stems
+from matcher.search.ordering import xquad_order
+from matcher.search.results import CatalogueVersion, Match, NeedCoverage, SearchResult
+from matcher.search.retrieval import (
     blend_weights,
     calibrate,
     english_share,

@@ -1,0 +1,132 @@
+"""The current Matcher of an index folder, reopened when another process rebuilds the index.
+
+A server keeps one Matcher per process. Another process (a second worker, `matcher index build`,
+a `POST /index/rebuild`) may rebuild the index or import into the catalogue meanwhile. Each
+request asks `LiveMatcher.current()`, which compares a cheap fingerprint (size, mtime and inode of
+the index manifest and of the catalogue file: two `stat` calls) with the one the loaded Matcher
+was opened at. When they differ, one thread opens the new state fully, reusing the loaded
+encoders, settings and calibration, and then swaps the reference; other requests keep being
+answered by the old Matcher meanwhile and are never handed a half-loaded one.
+
+An index build swaps its folder into place with renames, so the folder is briefly absent or, for
+a reader that raced the swap, its files differ from its manifest: the open then fails or the
+fingerprint taken after it differs from the one taken before. Either way the old Matcher stays
+and the next request tries again. A catalogue imported but not yet indexed leaves the index
+stale; that state is remembered (`pending`) and the old Matcher serves until the index is rebuilt.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from matcher.engine import Matcher
+from matcher.errors import MatcherError
+from matcher.search.index import MANIFEST
+
+log = logging.getLogger("matcher.live")
+
+Fingerprint = tuple[tuple[int, int, int] | None, ...]
+
+
+def file_fingerprint(path: Path) -> tuple[int, int, int] | None:
+    """(size, mtime in ns, inode) of a file, or None when it is absent: a rebuilt index writes a
+    new manifest (a new inode and mtime) even when its size is unchanged."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A newer state on disk that could not be opened yet, and why."""
+
+    fingerprint: Fingerprint
+    reason: str
+
+
+class LiveMatcher:
+    """Hands out the Matcher of the index as it is on disk now.
+
+    Args:
+        matcher: The Matcher opened at start.
+        corpus_path: The catalogue file it was opened from (None: the catalogue is not watched,
+            e.g. a Matcher built over an in-memory corpus).
+        reopen: Opens the index again given the loaded Matcher (default: `Matcher.open` on the
+            same folder and catalogue file, reusing its encoders, settings and calibration,
+            never building).
+    """
+
+    def __init__(
+        self,
+        matcher: Matcher,
+        corpus_path: Path | None,
+        *,
+        reopen: Callable[[Matcher], Matcher] | None = None,
+    ) -> None:
+        self._matcher = matcher
+        self.corpus_path = corpus_path
+        self._reopen = reopen or self._reopen_same
+        self._fingerprint = self.fingerprint()
+        self._reload_lock = threading.Lock()
+        self.pending: Pending | None = None
+        self.loaded_at = time.time()
+        self.reloads = 0
+
+    def _reopen_same(self, old: Matcher) -> Matcher:
+        return Matcher.open(
+            old.index_dir,
+            corpus=self.corpus_path or old.corpus,
+            settings=old.settings,
+            encoders=old.encoders,
+            build=False,
+            calibration=old.calibration,
+        )
+
+    def fingerprint(self) -> Fingerprint:
+        """What says the index or the catalogue changed on disk."""
+        paths = [self._matcher.index_dir / MANIFEST]
+        if self.corpus_path is not None:
+            paths.append(self.corpus_path)
+        return tuple(file_fingerprint(p) for p in paths)
+
+    def current(self) -> Matcher:
+        """The Matcher to answer this request with: reopened first when the disk changed (by the
+        first request that sees it; requests arriving during that reload get the old one)."""
+        seen = self.fingerprint()
+        if seen == self._fingerprint:
+            return self._matcher
+        if self.pending is not None and self.pending.fingerprint == seen:
+            return self._matcher  # already tried this state: wait for the next change
+        if not self._reload_lock.acquire(blocking=False):
+            return self._matcher  # another thread is reloading; the old one answers meanwhile
+        try:
+            self._reload(seen)
+        finally:
+            self._reload_lock.release()
+        return self._matcher
+
+    def _reload(self, seen: Fingerprint) -> None:
+        if seen == self._fingerprint:  # reloaded by the thread that held the lock before us
+            return
+        try:
+            fresh = self._reopen(self._matcher)
+        except MatcherError as exc:
+            log.warning("index changed on disk but cannot be opened yet: %s", exc)
+            self.pending = Pending(seen, str(exc))
+            return
+        if self.fingerprint() != seen:  # it changed again while we read it: maybe a mixed read
+            log.info("index changed during a reload; the next request tries again")
+            return
+        self._matcher, self._fingerprint = fresh, seen
+        self.pending = None
+        self.loaded_at = time.time()
+        self.reloads += 1
+        log.info("reloaded the index in %s", fresh.index_dir)

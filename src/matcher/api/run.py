@@ -1,0 +1,193 @@
+"""Running the HTTP API (`matcher serve`): its settings from the environment, open the index,
+load the models, run uvicorn.
+
+With one worker the application is built here and handed to uvicorn. With more, each uvicorn
+worker process builds its own through `app_from_env`, from the environment `serve` sets, and
+opens the same index folder read-only; the index is checked (and built when stale) once, here,
+before the workers start.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+from matcher.api.live import LiveMatcher
+from matcher.catalogue.parse import load_corpus
+from matcher.engine import Matcher
+from matcher.errors import InputError, MatcherIndexError
+from matcher.search import encoders as models
+from matcher.search.index import check_index
+from matcher.settings import Settings
+
+log = logging.getLogger("matcher.server")
+
+MAX_BODY_BYTES = 1024 * 1024
+"""Default cap on a request body: a batch of statements or an imported catalogue fits easily."""
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """What the environment configures; read at the edge by `from_env`."""
+
+    token: str | None = None
+    cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int = MAX_BODY_BYTES
+    reviews_dir: Path | None = None
+    """The review decisions' folder (MATCHER_REVIEWS_DIR); None: reviews/ beside the index."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
+        """MATCHER_API_TOKEN, MATCHER_CORS_ORIGINS (comma-separated), MATCHER_MAX_BODY_BYTES and
+        MATCHER_REVIEWS_DIR from `environ` (default: the process environment); InputError for a
+        bad cap."""
+        env = os.environ if environ is None else environ
+        origins = tuple(
+            o.strip() for o in env.get("MATCHER_CORS_ORIGINS", "").split(",") if o.strip()
+        )
+        raw_cap = env.get("MATCHER_MAX_BODY_BYTES", "").strip()
+        if raw_cap and (not raw_cap.isdigit() or int(raw_cap) < 1024):
+            raise InputError(
+                f"MATCHER_MAX_BODY_BYTES must be a whole number of bytes, at least 1024 "
+                f"(got {raw_cap!r})"
+            )
+        return cls(
+            token=env.get("MATCHER_API_TOKEN") or None,
+            cors_origins=origins,
+            max_body_bytes=int(raw_cap) if raw_cap else MAX_BODY_BYTES,
+            reviews_dir=Path(env["MATCHER_REVIEWS_DIR"]) if env.get("MATCHER_REVIEWS_DIR") else None,
+        )
+
+
+WARM_UP_STATEMENT = "We need training for customs officers."
+"""Searched once before the server reports ready, so the models are loaded and answer."""
+
+
+def open_matcher(index_dir: Path, corpus_path: Path) -> Matcher:
+    """Open the index, building it first when missing or stale (saying so on stderr)."""
+    import sys
+
+    def tell(reason: str) -> None:
+        print(f"building the index ({reason.split(';')[0]}) ...", file=sys.stderr)
+
+    return Matcher.open(index_dir, corpus=corpus_path, on_build=tell)
+
+
+def open_live(index_dir: Path, corpus_path: Path) -> LiveMatcher:
+    """Open the index, load the models by searching once, and watch the index for rebuilds.
+
+    One step after another: loading the models side by side with each other and the index was
+    tried and was no faster on the 2 shared cores (median of 7 cold starts 5.56 s against 5.29 s
+    one after another), the work being mostly Python under the GIL (torch's import, the USE
+    tokenizer's parse, bm25s's imports).
+    """
+    start = time.perf_counter()
+    opened = open_matcher(index_dir, corpus_path)
+    index_seconds = time.perf_counter() - start
+    opened.search(WARM_UP_STATEMENT, k=1)
+    log.info(
+        "ready in %.2f s (index opened in %.2f s, models loaded and searched in %.2f s)",
+        time.perf_counter() - start,
+        index_seconds,
+        time.perf_counter() - start - index_seconds,
+    )
+    return LiveMatcher(opened, corpus_path)
+
+
+def app_from_env() -> FastAPI:
+    """The application of one uvicorn worker: index and catalogue from MATCHER_INDEX_DIR and
+    MATCHER_CORPUS (set by `matcher serve`)."""
+    from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR
+
+    log_to_stderr(os.environ.get("MATCHER_LOG_LEVEL", "info"))
+    index_dir = Path(os.environ.get("MATCHER_INDEX_DIR") or DEFAULT_INDEX_DIR)
+    corpus = Path(os.environ.get("MATCHER_CORPUS") or DEFAULT_CORPUS)
+    from matcher.api.app import create_app
+
+    return create_app(open_live(index_dir, corpus), ServerSettings.from_env())
+
+
+def log_to_stderr(level: str) -> None:
+    """The matcher's own log lines (startup timings, reloads, unexpected errors with their
+    tracebacks) on stderr beside uvicorn's; other libraries' loggers are left as they are."""
+    logger = logging.getLogger("matcher")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(level.upper())
+
+
+def single_threaded_models() -> None:
+    """One math thread per process for the models, unless the environment says otherwise.
+
+    A server answers many requests at once, from threads and worker processes; torch's default
+    of one intra-op thread per core makes each forward pass spin-wait for cores the others hold.
+    Measured on the 2 shared cores under load: a new statement took 160-990 ms with two threads
+    and 60-110 ms with one. Set before any model is loaded (torch reads it on import) and
+    inherited by uvicorn's worker processes.
+    """
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+
+
+def check_address(host: str, port: int) -> None:
+    """Fail in one line, before seconds of model loading, when the address cannot be bound."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise InputError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port or "
+            "--host"
+        ) from None
+
+
+def serve(
+    index_dir: Path, corpus_path: Path, *, host: str, port: int, workers: int, log_level: str
+) -> None:
+    """Run the API with uvicorn until interrupted."""
+    import uvicorn
+
+    settings = ServerSettings.from_env()  # a bad setting fails here, once, as one line
+    check_address(host, port)
+    single_threaded_models()
+    log_to_stderr(log_level)
+    if workers == 1:
+        from matcher.api.app import create_app
+
+        app = create_app(open_live(index_dir, corpus_path), settings)
+        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        return
+    # each worker process opens the index itself; build it once here first when needed, so the
+    # workers do not all find it stale at once (checking costs no model load: they load lazily)
+    try:
+        check_index(
+            index_dir,
+            load_corpus(corpus_path),
+            models.default_encoders(Settings().dense_models),
+            Settings(),
+        )
+    except MatcherIndexError:
+        open_matcher(index_dir, corpus_path)
+    os.environ["MATCHER_INDEX_DIR"] = str(index_dir)
+    os.environ["MATCHER_CORPUS"] = str(corpus_path)
+    os.environ["MATCHER_LOG_LEVEL"] = log_level
+    uvicorn.run(
+        "matcher.service:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+    )

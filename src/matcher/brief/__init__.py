@@ -1,0 +1,1 @@
+"""The country brief: its model, its content, and the renderers (CSV, JSON, Markdown, DOCX, PDF)."""

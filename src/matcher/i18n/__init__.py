@@ -1,0 +1,1 @@
+"""The interface's own words in six languages (gettext catalogues under locale/)."""
