@@ -19,7 +19,7 @@ from app_pages.shared import (
     tr,
 )
 from app_pages.what_we_read import chosen_needs, remember_read, show_reading
-from matcher.engine import Filters
+from matcher.search.request import Filters
 
 _ = tr()
 # (key, button label, statement): the key stays English so widget state survives a language

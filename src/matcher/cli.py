@@ -414,7 +414,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------- search
 def _filters(args: argparse.Namespace) -> Any:
-    from matcher.engine import Filters
+    from matcher.search.request import Filters
 
     return Filters(args.swg, args.org, args.region)
 
@@ -424,7 +424,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         return _search_batch(args)
     if not args.text:
         raise InputError("give the needs as TEXT, or a query file with --batch FILE")
-    from matcher.engine import check_k, clean_query
+    from matcher.search.request import check_k, clean_query
 
     check_k(args.k)
     clean_query(" ".join(args.text))
@@ -483,8 +483,8 @@ def _print_reading(result: SearchResult) -> None:
 
 
 def _search_batch(args: argparse.Namespace) -> int:
-    from matcher.engine import check_k
     from matcher.evaluate import load_queries
+    from matcher.search.request import check_k
     from matcher.search.results import batch_line
 
     queries = load_queries(args.batch, judged=False)
@@ -514,7 +514,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
     if not args.text:
         raise InputError("give the needs statement as TEXT")
-    from matcher.engine import check_k, clean_query
+    from matcher.search.request import check_k, clean_query
 
     check_k(args.k)
     clean_query(" ".join(args.text))
@@ -709,7 +709,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
-    from matcher.engine import check_k
+    from matcher.search.request import check_k
     from matcher.search.results import similar_payload
 
     check_k(args.k)

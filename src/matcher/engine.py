@@ -49,6 +49,7 @@ from matcher.search.explain import MatchLabel, highlight_terms
 from matcher.search.index import LoadedIndex, build_index, load_index, recover_interrupted_swap
 from matcher.search.lexical import LexicalIndex, stopword_stems
 from matcher.search.ordering import xquad_order
+from matcher.search.request import Filters, allowed_mask, check_k, clean_query
 from matcher.search.results import CatalogueVersion, Match, NeedCoverage, SearchResult
 from matcher.search.retrieval import (
     blend_weights,
@@ -63,7 +64,7 @@ from matcher.search.retrieval import (
     top_k,
     top_rows,
 )
-from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, MAX_K, MAX_QUERY_CHARS, Settings
+from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, MAX_K, Settings
 
 DENSE_SIGNALS = ("minilm", "use", "e5")
 QUERY_CACHE_SIZE = 2048
@@ -78,13 +79,6 @@ def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / norm if norm > 0 else vector
 
 
-@dataclass(frozen=True)
-class Filters:
-    """Optional restrictions of a search; values are matched case-insensitively."""
-
-    sub_working_group: str | None = None
-    organization: str | None = None
-    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,18 +110,6 @@ class Scored:
         return self.fused * self.factors
 
 
-def clean_query(query: object) -> tuple[str, tuple[str, ...]]:
-    """The query as searchable text plus notices; raises InputError when nothing is left."""
-    if not isinstance(query, str):
-        raise InputError("the query must be text")
-    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in query).strip()
-    if not any(ch.isalnum() for ch in text):
-        raise InputError("the query is empty: describe the country's needs in a few words")
-    notices: tuple[str, ...] = ()
-    if len(text) > MAX_QUERY_CHARS:
-        text = text[:MAX_QUERY_CHARS]
-        notices = (f"The statement was truncated to its first {MAX_QUERY_CHARS} characters.",)
-    return text, notices
 
 
 def calibration_key(encoders: Mapping[str, Encoder], settings: Settings) -> dict[str, str]:
@@ -138,11 +120,6 @@ def calibration_key(encoders: Mapping[str, Encoder], settings: Settings) -> dict
     return key
 
 
-def check_k(k: object) -> int:
-    """`k` as a whole number in 1..MAX_K, or an InputError saying what is allowed."""
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-        raise InputError(f"k must be a whole number from 1 to {MAX_K} (got {k!r})")
-    return k
 
 
 class Matcher:
@@ -673,42 +650,7 @@ class Matcher:
         self._allowed(filters)
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
-        if filters == Filters():
-            return None
-        mask = np.ones(len(self.corpus), dtype=bool)
-        if filters.sub_working_group:
-            wanted = filters.sub_working_group.strip()
-            known = {i.sub_working_group for i in self.corpus}
-            if wanted not in known:
-                raise InputError(
-                    f"unknown sub-working group {wanted!r}; choose from {', '.join(sorted(known))}"
-                )
-            mask &= np.array([i.sub_working_group == wanted for i in self.corpus])
-        if filters.organization:
-            wanted = filters.organization.strip().lower()
-            known_orgs = {o for i in self.corpus for o in i.organizations}
-            if wanted not in {o.lower() for o in known_orgs}:
-                raise InputError(
-                    f"unknown organisation {filters.organization!r}; choose from "
-                    f"{', '.join(sorted(known_orgs))}"
-                )
-            mask &= np.array([wanted in {o.lower() for o in i.organizations} for i in self.corpus])
-        if filters.region:
-            wanted = filters.region.strip().lower()
-            known_regions = {r for i in self.corpus for r in i.regions} | {"global"}
-            if wanted not in {r.lower() for r in known_regions}:
-                raise InputError(
-                    f"unknown region {filters.region!r}; choose from {', '.join(sorted(known_regions))}"
-                )
-            mask &= np.array(
-                [
-                    (not i.regions)
-                    if wanted == "global"
-                    else wanted in {r.lower() for r in i.regions}
-                    for i in self.corpus
-                ]
-            )
-        return mask
+        return allowed_mask(self.corpus, filters)
 
     def _best_passage(self, row: int, scored: Scored) -> str:
         rows = np.flatnonzero(self._owners == row)
