@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-import matcher.engine
-from matcher.engine import Matcher
+import matcher.facade
 from matcher.errors import InputError, MatcherError
+from matcher.facade import Matcher
 from matcher.i18n.messages import LANGUAGES, Translate, detect_language, translator
 from matcher.search.encoders import Encoder
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, Settings
@@ -134,7 +134,7 @@ def catalogue_fingerprint() -> Fingerprint:
 @st.cache_resource(show_spinner=False)
 def _encoders() -> dict[str, Encoder]:
     """The embedding models, loaded once per server process: a changed catalogue reuses them."""
-    return dict(matcher.engine.default_encoders(Settings().dense_models))
+    return dict(matcher.facade.default_encoders(Settings().dense_models))
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

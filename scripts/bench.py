@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 COLD = (
     "import time; t=time.perf_counter();"
-    "from matcher.engine import Matcher;"
+    "from matcher.facade import Matcher;"
     "r=Matcher.open().search('postal fentanyl trafficking, no forensic lab');"
     "print(time.perf_counter()-t)"
 )
@@ -36,8 +36,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def quality(path: str) -> dict[str, dict]:
-    from matcher.engine import Matcher
     from matcher.evaluate import evaluate, load_queries
+    from matcher.facade import Matcher
     from matcher.search.retrieval import top_k
 
     queries = load_queries(path)
@@ -103,7 +103,7 @@ def build_time() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         seconds = child_seconds(
             "import time,sys; t=time.perf_counter();"
-            "from matcher.engine import Matcher;"
+            "from matcher.facade import Matcher;"
             f"Matcher.open({str(Path(tmp) / 'index')!r}, progress=False);"
             "print(time.perf_counter()-t)"
         )

@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from matcher.brief.model import Brief
 from matcher.brief.render import render_bytes
-from matcher.engine import Matcher
+from matcher.facade import Matcher
 
 T = TypeVar("T")
 

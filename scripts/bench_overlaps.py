@@ -98,7 +98,7 @@ def main() -> None:
     sizes = sorted((len(c.ids) for c in clusters), reverse=True)
     print(f"  clusters: {len(clusters)}, largest {sizes[0] if sizes else 0}, next {sizes[1:5]}")
 
-    from matcher.engine import Matcher
+    from matcher.facade import Matcher
 
     matcher = Matcher.open()
     t4, c4 = time.perf_counter(), time.process_time()

@@ -72,7 +72,7 @@ def load_time() -> str:
 
 def real_passages() -> tuple[list[str], dict[str, np.ndarray]]:
     """The shipped catalogue's passage texts and their vectors (from the built index)."""
-    from matcher.engine import Matcher
+    from matcher.facade import Matcher
 
     m = Matcher.open(progress=False)
     texts = [p.embed_text for p in m.index.passages]
@@ -278,7 +278,7 @@ def synthetic_catalogue(n: int, path: Path, seed: int = 5) -> None:
 
 def bench_catalogue(n: int) -> dict[str, Any]:
     from matcher.catalogue.parse import load_corpus
-    from matcher.engine import Matcher
+    from matcher.facade import Matcher
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-catalogue-"))
     try:

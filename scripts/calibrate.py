@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-from matcher.engine import Matcher, calibration_key
+from matcher.facade import Matcher
 from matcher.reading.clauses import Clause
 from matcher.reading.needs import as_need
 from matcher.reading.statement import ClauseModel, cue_features, fit_clause_model
@@ -42,6 +42,7 @@ from matcher.search.calibration import (
     Calibration,
     CalibrationError,
     GapModel,
+    calibration_key,
     decide_status,
     fit_gap_model,
     fit_label_model,

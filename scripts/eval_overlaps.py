@@ -17,7 +17,7 @@ import time
 from itertools import combinations
 from pathlib import Path
 
-from matcher.engine import Matcher
+from matcher.facade import Matcher
 from matcher.overlaps.detect import OverlapClass
 from matcher.overlaps.reviews import pair_key
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from matcher.engine import Matcher
 from matcher.evaluate import evaluate_runs, format_report, load_queries
+from matcher.facade import Matcher
 from matcher.search.retrieval import blend_weights, fuse, top_k
 from matcher.settings import Settings
 

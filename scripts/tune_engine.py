@@ -32,7 +32,6 @@ from pathlib import Path
 
 import numpy as np
 
-from matcher.engine import Matcher, calibration_key
 from matcher.evaluate import (
     evaluate_runs,
     format_report,
@@ -40,7 +39,8 @@ from matcher.evaluate import (
     load_training_statements,
     ndcg_at,
 )
-from matcher.search.calibration import load_calibration
+from matcher.facade import Matcher
+from matcher.search.calibration import calibration_key, load_calibration
 from matcher.search.encoders import default_encoders
 from matcher.settings import FusionWeights, Settings
 

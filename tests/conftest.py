@@ -10,11 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import matcher.engine
+import matcher.facade
 import tests.fuzzing  # noqa: F401  (registers the Hypothesis fuzz profile)
 from matcher.catalogue.model import Corpus
 from matcher.catalogue.parse import load_corpus
-from matcher.engine import calibration_key
 from matcher.reading.statement import CUE_FEATURES, ClauseModel
 from matcher.search.calibration import (
     GAP_FEATURES,
@@ -22,6 +21,7 @@ from matcher.search.calibration import (
     Calibration,
     GapModel,
     LabelModel,
+    calibration_key,
 )
 from matcher.search.encoders import Kind, normalize
 from matcher.settings import DEFAULT_PAGE, Settings
@@ -117,5 +117,5 @@ def _calibration_for_fake_encoders() -> Iterator[None]:
     themselves. Real-model tests pass the shipped calibration explicitly."""
     fakes = {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(matcher.engine, "load_calibration", lambda *_: fake_calibration(fakes))
+        patch.setattr(matcher.facade, "load_calibration", lambda *_: fake_calibration(fakes))
         yield

@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import matcher.brief.render
-import matcher.engine
+import matcher.facade
 from matcher import cli
 from matcher.brief.model import Brief
 from matcher.brief.render import render
@@ -30,7 +30,7 @@ def start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, corpus: Path) -> AppT
     monkeypatch.setenv("MATCHER_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("MATCHER_CORPUS", str(corpus))
     monkeypatch.setattr(
-        matcher.engine,
+        matcher.facade,
         "default_encoders",
         lambda *_: {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)},
     )
@@ -333,7 +333,7 @@ def test_an_os_failure_says_what_failed_and_is_logged(
         raise OSError(errno.ENOSPC, "No space left on device", path)
 
     at = start(tmp_path, monkeypatch, DATA / "mini.jsonl")
-    monkeypatch.setattr(matcher.engine.Matcher, "open", full_disk)
+    monkeypatch.setattr(matcher.facade.Matcher, "open", full_disk)
     with caplog.at_level(logging.ERROR, logger="matcher.app"):
         at.run()
     assert not at.exception

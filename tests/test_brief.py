@@ -11,8 +11,8 @@ import pytest
 from matcher.brief.model import FORMATS, UNNAMED, BriefFormat
 from matcher.brief.render import CSV_FIELDS, render, render_bytes
 from matcher.catalogue.model import Corpus, Initiative
-from matcher.engine import Matcher
 from matcher.errors import InputError
+from matcher.facade import Matcher
 from matcher.text import markdown_text
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import matcher.engine
+import matcher.facade
 import matcher.search.encoders
 from matcher.cli import build_parser, main
 from tests.conftest import DATA, HashingEncoder
@@ -38,7 +38,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     monkeypatch.setenv("MATCHER_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("MATCHER_CORPUS", str(DATA / "mini.jsonl"))
-    monkeypatch.setattr(matcher.engine, "default_encoders", fakes)
+    monkeypatch.setattr(matcher.facade, "default_encoders", fakes)
     monkeypatch.setattr(matcher.search.encoders, "default_encoders", fakes)
     return tmp_path
 

@@ -6,8 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matcher.engine import Filters, Matcher, clean_query
 from matcher.errors import InputError
+from matcher.facade import Filters, Matcher
+from matcher.search.request import clean_query
 from matcher.settings import MAX_QUERY_CHARS, Settings
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matcher.engine import Matcher
+from matcher.facade import Matcher
 from matcher.search.calibration import load_calibration
 from matcher.settings import DEFAULT_INDEX_DIR
 

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from matcher.brief.render import render
 from matcher.catalogue.parse import load_corpus
 from matcher.cli import main
-from matcher.engine import Filters, Matcher
 from matcher.errors import InputError, MatcherIndexError
+from matcher.facade import Filters, Matcher
 from matcher.reading.needs import split_needs
 from matcher.search.index import load_index
 from matcher.settings import MAX_QUERY_CHARS, Settings
@@ -146,9 +146,9 @@ def test_cli_never_shows_a_traceback(
 ) -> None:
     monkeypatch.setenv("MATCHER_INDEX_DIR", str(engine.index_dir))
     monkeypatch.setenv("MATCHER_CORPUS", str(DATA / "mini.jsonl"))
-    import matcher.engine
+    import matcher.facade
 
-    monkeypatch.setattr(matcher.engine, "default_encoders", lambda *_: fakes())
+    monkeypatch.setattr(matcher.facade, "default_encoders", lambda *_: fakes())
     code = main(["search", text, "--k", str(k), "--json"])
     out = capsys.readouterr()
     assert "Traceback" not in out.err

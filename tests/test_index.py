@@ -144,7 +144,7 @@ def test_milvus_lite_store_holds_the_vectors_and_is_checked_on_load(
     tmp_path: Path, mini_corpus, fake_encoders
 ) -> None:
     pytest.importorskip("milvus_lite")
-    from matcher.engine import Matcher
+    from matcher.facade import Matcher
 
     uri = f"milvus-lite://{tmp_path / 'vectors.db'}"
     milvus = Settings(vector_store=uri)

@@ -221,7 +221,7 @@ def test_loader_rejects_a_malformed_table(tmp_path: Path, content: str, message:
 
 
 def test_english_statements_are_not_translated(tmp_path, mini_corpus, fake_encoders) -> None:
-    from matcher.engine import Matcher
+    from matcher.facade import Matcher
 
     m = Matcher.open(tmp_path / "i", corpus=mini_corpus, encoders=fake_encoders)
     texts, english = m.prepare(["postal services and police training", "policía y aduanas"])

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import matcher.engine
+import matcher.facade
 import matcher.search.encoders
 from matcher.api.app import create_app, media_type
 from matcher.api.live import LiveMatcher
@@ -68,7 +68,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Served:
     shutil.copy(DATA / "mini.jsonl", corpus)
     monkeypatch.setenv("MATCHER_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("MATCHER_CORPUS", str(corpus))
-    monkeypatch.setattr(matcher.engine, "default_encoders", fakes)
+    monkeypatch.setattr(matcher.facade, "default_encoders", fakes)
     monkeypatch.setattr(matcher.search.encoders, "default_encoders", fakes)
     live = open_live(tmp_path / "index", corpus)
     client = TestClient(create_app(live, ServerSettings(token=TOKEN)))
@@ -355,12 +355,12 @@ SERVE = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, {root!r})
-    import matcher.search.encoders, matcher.engine, matcher.search.calibration
+    import matcher.search.encoders, matcher.facade, matcher.search.calibration
     from tests.conftest import HashingEncoder, fake_calibration
     encoders = lambda *_: {{"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)}}
-    matcher.engine.default_encoders = encoders
+    matcher.facade.default_encoders = encoders
     matcher.search.encoders.default_encoders = encoders
-    matcher.engine.load_calibration = lambda *_: fake_calibration(encoders())
+    matcher.facade.load_calibration = lambda *_: fake_calibration(encoders())
     from matcher.cli import main
     sys.exit(main(sys.argv[1:]))
     """

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.generation import GenerationMode
 
-import matcher.engine
+import matcher.facade
 import matcher.search.encoders
 from matcher.api.app import create_app
 from matcher.api.run import ServerSettings, open_live
@@ -56,10 +56,10 @@ def api_schema(
         if request.param == "real-models":
             shutil.copytree(ROOT / "index", folder / "index")
             shutil.copy(ROOT / "corpus" / "initiatives.jsonl", corpus)
-            patch.setattr(matcher.engine, "load_calibration", load_calibration)
+            patch.setattr(matcher.facade, "load_calibration", load_calibration)
         else:
             shutil.copy(DATA / "mini.jsonl", corpus)
-            patch.setattr(matcher.engine, "default_encoders", fakes)
+            patch.setattr(matcher.facade, "default_encoders", fakes)
             patch.setattr(matcher.search.encoders, "default_encoders", fakes)
         live = open_live(folder / "index", corpus)
     # a token is configured, so the guarded endpoints are fuzzed behind it (401 without it)

@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
-from matcher.engine import Filters, Matcher
 from matcher.errors import MatcherError
+from matcher.facade import Filters, Matcher
 from matcher.version import __version__
 
 __all__ = ["Filters", "Matcher", "MatcherError", "__version__"]

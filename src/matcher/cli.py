@@ -43,7 +43,7 @@ IMPORT_LOCK_TIMEOUT = 60.0
 
 if TYPE_CHECKING:
     from matcher.catalogue.versions import CatalogueChanges, Version
-    from matcher.engine import Matcher
+    from matcher.facade import Matcher
     from matcher.search.results import SearchResult
 
 
@@ -98,7 +98,7 @@ def _index_dir(args: argparse.Namespace) -> Path:
 
 
 def _open(args: argparse.Namespace) -> Matcher:
-    from matcher.engine import Matcher
+    from matcher.facade import Matcher
 
     def tell(reason: str) -> None:
         print(f"building the index ({reason.split(';')[0]}) ...", file=sys.stderr)

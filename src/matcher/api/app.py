@@ -51,8 +51,8 @@ from matcher.brief.model import FORMATS, BriefFormat
 from matcher.brief.render import render_bytes
 from matcher.catalogue.model import Initiative
 from matcher.catalogue.parse import load_corpus, parse_records
-from matcher.engine import Filters, Matcher
 from matcher.errors import InputError
+from matcher.facade import Filters, Matcher
 from matcher.overlaps import report as overlap_report
 from matcher.overlaps.detect import OverlapClass
 from matcher.overlaps.reviews import ReviewStore, default_reviews_dir, export_rows, review_queue

@@ -25,8 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from matcher.engine import Matcher
 from matcher.errors import MatcherError
+from matcher.facade import Matcher
 from matcher.search.index import MANIFEST
 
 log = logging.getLogger("matcher.live")

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 from matcher.api.live import LiveMatcher
 from matcher.catalogue.parse import load_corpus
-from matcher.engine import Matcher
 from matcher.errors import InputError, MatcherIndexError
+from matcher.facade import Matcher
 from matcher.search import encoders as models
 from matcher.search.index import check_index
 from matcher.settings import Settings

@@ -23,6 +23,8 @@ import numpy as np
 
 from matcher.errors import MatcherError
 from matcher.reading.statement import ClauseModel
+from matcher.search.encoders import Encoder
+from matcher.settings import Settings
 
 CALIBRATION_SCHEMA = 1
 
@@ -323,3 +325,11 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
         raise CalibrationError(
             f"the calibration at {where} is unreadable ({exc}); run `python scripts/calibrate.py`"
         ) from exc
+
+
+def calibration_key(encoders: Mapping[str, Encoder], settings: Settings) -> dict[str, str]:
+    """What a calibration must have been fitted for: each encoder's weights and the scoring
+    settings its features depend on."""
+    key = {f"model:{name}": enc.fingerprint() for name, enc in sorted(encoders.items())}
+    key["settings"] = settings.scoring_hash()
+    return key

@@ -186,3 +186,11 @@ def spread(values: np.ndarray, rows: np.ndarray, size: int, floor: float) -> np.
     out = np.full(size, floor, dtype=np.float64)
     out[rows] = values
     return out
+
+
+def nearest_rows(vectors: np.ndarray, row: int, k: int) -> list[tuple[int, float]]:
+    """The `k` rows whose unit vectors are closest to row `row`'s (never itself), with cosines."""
+    sims = vectors @ vectors[row]
+    others = np.ones(len(sims), dtype=bool)
+    others[row] = False  # never itself, even when k reaches the catalogue's size
+    return [(int(i), round(float(sims[i]), 4)) for i in top_k(sims, k, others)]

@@ -1,0 +1,171 @@
+"""A statement searched: read it, score its needs and the whole, decide each need's status,
+order the results so that every need is served early, and make the cards.
+
+Each step is a function of its own module (reading.statement, scoring, coverage, ordering,
+matches); this module runs them in order and holds no rule of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from matcher.errors import InputError
+from matcher.reading.model import ClauseRead
+from matcher.reading.statement import Aspect, Reading, read_statement
+from matcher.search.calibration import Calibration
+from matcher.search.coverage import aspect_votes, need_coverage, served_needs
+from matcher.search.matches import make_match
+from matcher.search.ordering import xquad_order
+from matcher.search.request import Filters, allowed_mask, check_k, clean_query
+from matcher.search.results import Match, SearchResult
+from matcher.search.retrieval import top_k
+from matcher.search.scoring import Scored, Scorer
+
+NO_REQUEST = (
+    "We read no request in the statement, only context; results are for the "
+    "statement as a whole. Say what you need (e.g. 'we need ...')."
+)
+
+
+def read(scorer: Scorer, calibration: Calibration, statement: str) -> Reading:
+    """The statement read: clauses as need / context / other, needs, places and actors."""
+    model = calibration.clause_model
+    # the statement as searched is embedded in the reader's call: search scores it next
+    whole = scorer.prepare([statement])[0]
+
+    def vectors_for(texts: list[str]) -> np.ndarray:
+        return scorer.encode_queries(model.encoder, [*texts, *whole])[: len(texts)]
+
+    return read_statement(statement, model, vectors_for)
+
+
+def match_for(
+    scorer: Scorer, calibration: Calibration, row: int, scored: Scored, needs: tuple[str, ...] = ()
+) -> Match:
+    """The card of the initiative at catalogue `row` under a scored text."""
+    return make_match(
+        scorer.corpus.initiatives[row],
+        row,
+        scored,
+        scorer.best_passage(row, scored),
+        calibration.label_model,
+        scorer.stopwords,
+        needs,
+    )
+
+
+def search(
+    scorer: Scorer,
+    calibration: Calibration,
+    query: str,
+    *,
+    k: int = 10,
+    filters: Filters | None = None,
+    min_score: float = 0.0,
+    needs: Sequence[str] | None = None,
+) -> SearchResult:
+    """The initiatives that serve a statement, best first, with why each matched.
+
+    The statement is read first (reading.statement): its need clauses are scored one by one and
+    its context only steers (the region read from it). xQuAD then orders the results so that
+    each need the catalogue serves gets its best programmes early, while a one-need statement
+    ranks exactly as the engine scores that need.
+
+    Args:
+        needs: the needs to search for instead of those read from the statement (the app's
+            "drop a need / add a need"); the statement still gives the context.
+    """
+    settings = scorer.settings
+    k = check_k(k)
+    text, notices = clean_query(query)
+    reading = read(scorer, calibration, text)
+    aspects = list(reading.aspects)
+    if needs is not None:
+        blank = [n for n in needs if not isinstance(n, str) or not n.strip()]
+        chosen = list(dict.fromkeys(clean_query(n)[0] for n in needs if n not in blank))
+        if not chosen:
+            raise InputError("give at least one need to search for (the needs were blank)")
+        reading = replace(reading, needs=tuple(chosen))
+        aspects = [Aspect(n, 1.0, -1, True) for n in chosen]
+    if not aspects:
+        aspects = [Aspect(text, 1.0, -1, True)]
+    allowed = allowed_mask(scorer.corpus, filters or Filters())
+    regions = reading.regions
+    need_texts = list(reading.needs)
+    if not need_texts:
+        notices = (*notices, NO_REQUEST)
+    texts = list(dict.fromkeys([a.text for a in aspects] + need_texts))
+    if len(texts) == 1:
+        whole = scorer.score_many(texts, regions=regions, allowed=allowed)[0]
+        by_text = {texts[0]: whole}
+    else:
+        joined = settings.whole_query_joiner.join(need_texts)
+        whole_text = joined if settings.whole_from_needs and joined else text
+        scored = scorer.score_many([whole_text, *texts], regions=regions, allowed=allowed)
+        whole, by_text = scored[0], dict(zip(texts, scored[1:], strict=True))
+    per_aspect = [by_text[a.text] for a in aspects]
+    relevance = np.vstack([s.final for s in per_aspect])
+    # the gap model's features, once per text (a need is usually also a part)
+    features = {t: scorer.need_features(by_text[t]) for t in texts}
+    gap_model = calibration.gap_model
+    coverage = (
+        need_coverage(
+            need_texts,
+            [by_text[t] for t in need_texts],
+            np.vstack([by_text[t].final for t in need_texts]),
+            allowed,
+            [features[t] for t in need_texts],
+            gap_model,
+            scorer.ids,
+            need_top=settings.need_top,
+            need_relative=settings.need_relative,
+        )
+        if need_texts
+        else []
+    )
+    need_weight = np.array([a.p_need for a in aspects])
+    if len(aspects) == 1:
+        rows = top_k(whole.final, k, allowed)
+        score_of = whole.final
+    else:
+        columns = scorer.columns(per_aspect, allowed)
+        votes = aspect_votes(
+            [a.p_need for a in aspects],
+            [gap_model.probability(features[a.text][0]) for a in aspects],
+        )
+        sharp = relevance[:, columns] ** settings.need_sharpness
+        picked = xquad_order(whole.final[columns], sharp, votes, k, lam=settings.xquad_lambda)
+        rows = [int(columns[i]) for i in picked]
+        # what a result is shown for: its best part, each part counted as far as it is a
+        # need (a self-introduction naming "canine units" does not make 1209 a top match)
+        score_of = (relevance * need_weight[:, None]).max(axis=0)
+    rows = [r for r in rows if score_of[r] >= min_score]
+    served = served_needs(rows, scorer.ids, coverage)
+    matches = []
+    for r in rows:
+        best = int(np.argmax(relevance[:, r] * need_weight))
+        basis = per_aspect[best] if len(aspects) > 1 else whole
+        matches.append(
+            make_match(
+                scorer.corpus.initiatives[r],
+                r,
+                basis,
+                scorer.best_passage(r, basis),
+                calibration.label_model,
+                scorer.stopwords,
+                served[r],
+                score=float(score_of[r]),
+            )
+        )
+    return SearchResult(
+        text,
+        tuple(matches),
+        tuple(coverage),
+        whole.query_regions,
+        notices,
+        reading.context,
+        tuple(ClauseRead(c.text, c.kind.value, c.probability) for c in reading.clauses),
+    )
