@@ -23,14 +23,9 @@ from matcher.facade import Matcher
 from matcher.i18n.messages import LANGUAGES, Translate, detect_language, translator
 from matcher.search.encoders import Encoder
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, Settings
+from matcher.text import escape_markdown as escape_md
 
 T = TypeVar("T")
-# CommonMark lets a backslash escape any ASCII punctuation; escaping all of it also breaks
-# Streamlit's own syntax (:red[...], :material/x:, $...$) and bare-URL autolinks.
-_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
-# What remark-gfm links in plain text after escapes are resolved (web addresses, e-mail
-# addresses): such a token is shown as inline code, which nothing turns into a link.
-_AUTOLINK = re.compile(r"(?i)(?:https?:/\S*|www\.\S+|[-.\w+]+@[-\w]+(?:\.[-\w]+)+\S*)")
 
 LANG_CHOICE = "lang_choice"  # widget in app.py: "auto" or a language code
 STATEMENT = "statement"  # widget on Find programmes
@@ -201,30 +196,6 @@ def get_matcher() -> Matcher:
 
 
 # -------------------------------------------------------------------------- safe text
-def escape_md(text: str) -> str:
-    """Text shown through st.markdown (or any label that renders Markdown) as it is written.
-
-    Every ASCII punctuation mark is escaped, so nothing in it is read as Markdown, HTML, LaTeX,
-    a link, an image or one of Streamlit's directives (:red[...], :material/...:); a web or
-    e-mail address is shown as inline code, since GitHub Markdown links those in plain text.
-    """
-    out, last = [], 0
-    for m in _AUTOLINK.finditer(text):
-        token = m.group(0).rstrip(".,;:!?)]}'\"")  # the sentence's punctuation stays text
-        out.append(_MD_SPECIAL.sub(r"\\\1", text[last : m.start()]))
-        out.append(_code_span(token))
-        last = m.start() + len(token)
-    out.append(_MD_SPECIAL.sub(r"\\\1", text[last:]))
-    return "".join(out)
-
-
-def _code_span(token: str) -> str:
-    """`token` as inline code, fenced by more backticks than it holds in a row."""
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", token)), default=0) + 1)
-    pad = " " if token.startswith("`") or token.endswith("`") else ""
-    return f"{fence}{pad}{token}{pad}{fence}"
-
-
 def highlight(passage: str, terms: tuple[str, ...]) -> str:
     """The passage as safe Markdown with the matched terms in bold."""
     if not terms:

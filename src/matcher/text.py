@@ -37,13 +37,39 @@ def csv_text(fields: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str
     return out.getvalue()
 
 
-# Characters that start Markdown (CommonMark) or Streamlit markup: emphasis, code, links and
-# images, headings, lists, block quotes, tables, HTML, LaTeX and Streamlit's :color[...] forms.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$>])")
+# Every ASCII punctuation mark: escaped, none of it is read as Markdown (CommonMark, GitHub's),
+# HTML, LaTeX, a link, an image or one of Streamlit's directives (:red[...], :material/...:).
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# What remark-gfm links in plain text after escapes are resolved (web addresses, e-mail
+# addresses): such a token is shown as inline code, which nothing turns into a link.
+_AUTOLINK = re.compile(r"(?i)(?:https?:/\S*|www\.\S+|[-.\w+]+@[-\w]+(?:\.[-\w]+)+\S*)")
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown through Markdown (a file, st.markdown, a widget label) exactly as written.
+
+    Every ASCII punctuation mark is escaped with a backslash; a web or e-mail address is shown
+    as inline code, since GitHub Markdown links those in plain text. Line breaks are kept.
+    """
+    out, last = [], 0
+    for m in _AUTOLINK.finditer(text):
+        token = m.group(0).rstrip(".,;:!?)]}'\"")  # the sentence's punctuation stays text
+        out.append(_MARKDOWN_SPECIAL.sub(r"\\\1", text[last : m.start()]))
+        out.append(code_span(token))
+        last = m.start() + len(token)
+    out.append(_MARKDOWN_SPECIAL.sub(r"\\\1", text[last:]))
+    return "".join(out)
+
+
+def code_span(token: str) -> str:
+    """`token` as inline code, fenced by more backticks than it holds in a row."""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", token)), default=0) + 1)
+    pad = " " if token.startswith("`") or token.endswith("`") else ""
+    return f"{fence}{pad}{token}{pad}{fence}"
 
 
 def markdown_text(value: object) -> str:
-    """`value` as literal text inside a Markdown document: one line, every markup character
-    escaped with a backslash, so a title like ``![x](http://host/x.png)`` stays text."""
-    text = " ".join(str(value).split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """`value` as literal text on one line of a Markdown document (a table cell, a heading):
+    whitespace folded to single spaces, then `escape_markdown`, so a title like
+    ``![x](http://host/x.png)`` stays text."""
+    return escape_markdown(" ".join(str(value).split()))
