@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 from matcher.catalogue.parse import load_corpus
 from matcher.search.encoders import default_encoders
-from matcher.search.index import build_index
+from matcher.search.index_build import build_index
 from matcher.settings import DEFAULT_CORPUS, Settings
 settings = Settings(vector_store="faiss:")
 report = build_index(Path(sys.argv[1]), load_corpus(DEFAULT_CORPUS),

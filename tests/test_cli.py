@@ -258,13 +258,13 @@ def _one_line_error(capsys) -> str:
 
 def _refuse_writes(monkeypatch: pytest.MonkeyPatch, code: int) -> None:
     """The index writer meets what a read-only project, a locked folder or a full disk gives."""
-    import matcher.search.index
+    import matcher.search.index_build
 
     def refuse(folder: Path, *_: object) -> None:
         (folder / "vectors_minilm.npy").write_bytes(b"half a fi")  # what a full disk leaves
         raise OSError(code, os.strerror(code), str(folder / "vectors_minilm.npy"))
 
-    monkeypatch.setattr(matcher.search.index, "_write_signal", refuse)
+    monkeypatch.setattr(matcher.search.index_build, "_write_signal", refuse)
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ import pytest
 from matcher.catalogue.model import Corpus
 from matcher.catalogue.parse import load_corpus
 from matcher.search.embed_stream import chunk_folder, embed_in_chunks
-from matcher.search.index import build_index
+from matcher.search.index_build import build_index
 from matcher.settings import Settings
 from tests.conftest import HashingEncoder
 
@@ -102,7 +102,7 @@ SLOW_BUILD = textwrap.dedent(
     from pathlib import Path
     from tests.conftest import HashingEncoder
     from matcher.catalogue.parse import load_corpus
-    from matcher.search.index import build_index
+    from matcher.search.index_build import build_index
     from matcher.settings import Settings
 
     class Slow(HashingEncoder):

@@ -248,7 +248,7 @@ SLOW_BUILD = textwrap.dedent(
     sys.path.insert(0, {root!r})
     from tests.conftest import HashingEncoder
     from matcher.catalogue.parse import load_corpus
-    from matcher.search.index import build_index
+    from matcher.search.index_build import build_index
     from matcher.settings import Settings
 
     class Slow(HashingEncoder):
@@ -324,7 +324,7 @@ BUILD_LOOP = textwrap.dedent(
     from pathlib import Path
     from tests.conftest import HashingEncoder
     from matcher.catalogue.parse import load_corpus
-    from matcher.search.index import build_index
+    from matcher.search.index_build import build_index
     from matcher.settings import Settings
 
     corpus = load_corpus({corpus!r})
@@ -351,7 +351,7 @@ def test_processes_building_one_index_at_once_take_turns(engine: Matcher, tmp_pa
 def test_a_build_that_waits_too_long_names_the_running_one(engine: Matcher, tmp_path: Path) -> None:
     from matcher.catalogue.locking import exclusive_lock
     from matcher.errors import BusyError
-    from matcher.search.index import build_index
+    from matcher.search.index_build import build_index
 
     index = tmp_path / "index"
     busy = rf"a build is running \(pid {os.getpid()}\); try again when it ends"

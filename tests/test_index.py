@@ -9,7 +9,8 @@ import pytest
 from matcher.catalogue.model import Corpus
 from matcher.catalogue.parse import load_corpus
 from matcher.errors import MatcherIndexError
-from matcher.search.index import build_index, index_status, load_index
+from matcher.search.index import index_status, load_index
+from matcher.search.index_build import build_index
 from matcher.settings import Settings
 from tests.conftest import HashingEncoder
 

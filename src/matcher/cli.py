@@ -382,7 +382,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------- index
 def cmd_index(args: argparse.Namespace) -> int:
     from matcher.search.encoders import default_encoders
-    from matcher.search.index import build_index, index_status
+    from matcher.search.index import index_status
+    from matcher.search.index_build import build_index
     from matcher.settings import Settings
 
     corpus = load_corpus(_corpus_path(args))

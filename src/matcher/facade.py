@@ -32,7 +32,8 @@ from matcher.reading.statement import Reading
 from matcher.search import pipeline
 from matcher.search.calibration import Calibration, calibration_key, load_calibration
 from matcher.search.encoders import Encoder, default_encoders
-from matcher.search.index import LoadedIndex, build_index, load_index, recover_interrupted_swap
+from matcher.search.index import LoadedIndex, load_index, recover_interrupted_swap
+from matcher.search.index_build import build_index
 from matcher.search.request import Filters, allowed_mask, check_k, clean_query
 from matcher.search.results import CatalogueVersion, Match, SearchResult
 from matcher.search.retrieval import nearest_rows

@@ -56,7 +56,7 @@ from matcher.facade import Filters, Matcher
 from matcher.overlaps import report as overlap_report
 from matcher.overlaps.detect import OverlapClass
 from matcher.overlaps.reviews import ReviewStore, default_reviews_dir, export_rows, review_queue
-from matcher.search.index import BuildReport, build_index
+from matcher.search.index_build import BuildReport, build_index
 from matcher.search.results import batch_line, similar_payload
 from matcher.settings import MAX_K
 from matcher.version import __version__

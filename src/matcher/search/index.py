@@ -16,53 +16,40 @@ permission, disk full) is a StorageError saying what to do.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
 import shutil
-import sys
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from matcher.catalogue.locking import exclusive_lock, lock_if_free
+from matcher.catalogue.locking import lock_if_free
 from matcher.catalogue.model import Corpus
-from matcher.catalogue.passages import Passage, split_corpus
-from matcher.errors import MatcherIndexError, StorageError
-from matcher.search.embed_stream import (
-    CHUNK_SIZE,
-    chunk_folder,
-    embed_in_chunks,
-    progress_bar,
-    remove_chunks,
-)
+from matcher.catalogue.passages import Passage
+from matcher.errors import MatcherIndexError
 from matcher.search.encoders import Encoder
-from matcher.search.milvus_store import MilvusStore, client_for, is_milvus_uri
+from matcher.search.milvus_store import MilvusStore, is_milvus_uri
 from matcher.search.vector_store import (
     FAISS_URI,
     AnnConfig,
     FaissStore,
     VectorStore,
-    make_faiss_index,
 )
 from matcher.settings import Settings
 
 SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
-_TMP_PREFIX = ".matcher-build-"
-_OLD_PREFIX = ".matcher-old-"
-BUILD_LOCK_TIMEOUT = 600.0
+TMP_PREFIX = ".matcher-build-"
+OLD_PREFIX = ".matcher-old-"
 """Seconds a build waits for another build of the same folder before giving up."""
 
 
-def _package_version() -> str:
+def package_version() -> str:
     from matcher.version import __version__
 
     return __version__
@@ -99,7 +86,7 @@ class LoadedIndex:
         return self.stores[signal].top(queries, min(k, len(self.passages)) or 1, allowed)
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -107,7 +94,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _text_key(text: str) -> str:
+def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
@@ -119,7 +106,7 @@ def expected_models(encoders: Mapping[str, Encoder]) -> dict[str, dict[str, obje
     }
 
 
-def _read_manifest(index_dir: Path) -> dict[str, Any]:
+def read_manifest(index_dir: Path) -> dict[str, Any]:
     path = index_dir / MANIFEST
     if not path.exists():
         raise MatcherIndexError(f"no index in {index_dir}; run `matcher index build`")
@@ -171,7 +158,7 @@ def check_index(
     settings: Settings,
 ) -> dict[str, Any]:
     """The manifest of a current, intact index; raises MatcherIndexError saying what is wrong."""
-    manifest = _read_manifest(index_dir)
+    manifest = read_manifest(index_dir)
     reason = stale_reason(manifest, corpus, expected_models(encoders), settings)
     if reason:
         raise MatcherIndexError(
@@ -181,7 +168,7 @@ def check_index(
         path = index_dir / name
         if not path.exists():
             raise MatcherIndexError(f"{path} is missing; run `matcher index build`")
-        if _sha256(path) != digest:
+        if sha256_file(path) != digest:
             raise MatcherIndexError(
                 f"{path} is damaged (checksum differs); run `matcher index build`"
             )
@@ -196,7 +183,7 @@ def load_index(
 ) -> LoadedIndex:
     """Load a current index, verifying manifest, checksums, shapes and FAISS files."""
     manifest = check_index(index_dir, corpus, encoders, settings)
-    passages = _read_passages(index_dir / PASSAGES)
+    passages = read_passages(index_dir / PASSAGES)
     vectors: dict[str, np.ndarray] = {}
     stores: dict[str, VectorStore] = {}
     config = AnnConfig.load()
@@ -225,7 +212,7 @@ def load_index(
     return LoadedIndex(manifest, passages, vectors, stores=stores)
 
 
-def _read_passages(path: Path) -> list[Passage]:
+def read_passages(path: Path) -> list[Passage]:
     try:
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         return [Passage(r["initiative_id"], r["number"], r["text"], r["title"]) for r in rows]
@@ -233,299 +220,30 @@ def _read_passages(path: Path) -> list[Passage]:
         raise MatcherIndexError(f"{path} is damaged; run `matcher index build`") from None
 
 
-def _previous_vectors(
-    index_dir: Path, models: Mapping[str, Mapping[str, object]]
-) -> dict[str, tuple[np.ndarray, dict[str, int]]]:
-    """Vectors of an existing index (memory-mapped) and their row by passage text, for signals
-    whose model is unchanged."""
-    try:
-        manifest = _read_manifest(index_dir)
-        passages = _read_passages(index_dir / PASSAGES)
-    except MatcherIndexError:
-        return {}
-    reuse: dict[str, tuple[np.ndarray, dict[str, int]]] = {}
-    for signal, want in models.items():
-        if manifest.get("models", {}).get(signal) != dict(want):
-            continue
-        path = index_dir / f"vectors_{signal}.npy"
-        # only vectors that are exactly what the manifest recorded: a damaged file is re-embedded
-        if not path.exists() or manifest.get("files", {}).get(path.name) != _sha256(path):
-            continue
-        try:
-            array = np.load(path, mmap_mode="r", allow_pickle=False)
-        except (OSError, ValueError):
-            continue
-        if array.shape != (len(passages), want["dim"]):
-            continue
-        reuse[signal] = (array, {_text_key(p.embed_text): i for i, p in enumerate(passages)})
-    return reuse
 
 
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build did."""
-
-    index_dir: str
-    initiatives: int
-    passages: int
-    embedded: dict[str, int]
-    reused: dict[str, int]
-    seconds: float
-    resumed: dict[str, int] = field(default_factory=dict)
-    """Per signal, passages whose vectors came from chunks a killed build had finished."""
-    per_second: dict[str, float] = field(default_factory=dict)
-    """Per signal, passages embedded per second."""
 
 
-def build_index(
-    index_dir: Path,
-    corpus: Corpus,
-    encoders: Mapping[str, Encoder],
-    settings: Settings,
-    *,
-    progress: bool | None = None,
-    batch: int = 32,
-    chunk: int = CHUNK_SIZE,
-    lock_timeout: float = BUILD_LOCK_TIMEOUT,
-) -> BuildReport:
-    """Embed the corpus and write a fresh index folder atomically.
-
-    Passages whose text is unchanged since the previous index (same model) reuse their vectors;
-    the rest are embedded `chunk` passages at a time, and a build killed at any point resumes
-    from the chunks it finished (embed_stream.py).
-    Another build of the same folder is waited for (up to `lock_timeout` seconds, then
-    BusyError naming its pid); the second build then reuses the first one's vectors.
-    """
-    start = time.perf_counter()
-    index_dir = Path(index_dir)
-    if progress is None:
-        progress = sys.stderr.isatty()
-
-    def tell(pid: str) -> None:
-        if progress:
-            print(f"waiting for the build running in pid {pid} to end ...", file=sys.stderr)
-
-    try:
-        index_dir.parent.mkdir(parents=True, exist_ok=True)
-        with exclusive_lock(index_dir, what="build", timeout=lock_timeout, on_wait=tell):
-            return _build_locked(
-                index_dir, corpus, encoders, settings, progress, (batch, chunk), start
-            )
-    except OSError as exc:
-        # the system refused a write (full disk, read-only): the chunks kept for resuming take
-        # the space the user must free, so they go too
-        remove_chunks(index_dir)
-        raise StorageError.from_os_error(
-            exc,
-            f"cannot write the index in {index_dir}",
-            "another index folder (--index or MATCHER_INDEX_DIR)",
-        ) from exc
 
 
-def _build_locked(
-    index_dir: Path,
-    corpus: Corpus,
-    encoders: Mapping[str, Encoder],
-    settings: Settings,
-    progress: bool,
-    sizes: tuple[int, int],
-    start: float,
-) -> BuildReport:
-    # a mount point cannot be renamed: build inside it, and swap its contents
-    inside = index_dir.is_dir() and os.path.ismount(index_dir)
-    _remove_stray_folders(index_dir.parent)
-    if inside:
-        _remove_stray_folders(index_dir)
-    passages = split_corpus(corpus, words=settings.passage_words, overlap=settings.passage_overlap)
-    models = expected_models(encoders)
-    previous = _previous_vectors(index_dir, models) if index_dir.exists() else {}
-    tmp_parent = index_dir if inside else index_dir.parent
-    tmp = tmp_parent / f"{_TMP_PREFIX}{os.getpid()}-{index_dir.name}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    embedded: dict[str, int] = {}
-    reused: dict[str, int] = {}
-    resumed: dict[str, int] = {}
-    rates: dict[str, float] = {}
-    files: dict[str, str] = {}
-    stores: dict[str, dict[str, Any]] = {}
-    created_at = datetime.now(UTC).isoformat(timespec="seconds")
-    try:
-        texts = [p.embed_text for p in passages]
-        keys = [_text_key(t) for t in texts]
-        for signal, encoder in encoders.items():
-            npy = tmp / f"vectors_{signal}.npy"
-            vectors = np.lib.format.open_memmap(
-                npy, mode="w+", dtype=np.float32, shape=(len(texts), encoder.dim)
-            )
-            todo = _copy_reusable(vectors, keys, previous.get(signal))
-            tick = progress_bar(len(todo), progress, f"embedding ({signal})")
-            report = embed_in_chunks(
-                vectors,
-                todo,
-                texts,
-                keys,
-                encoder,
-                chunk_folder(index_dir),
-                batch=sizes[0],
-                chunk=sizes[1],
-                tick=tick,
-            )
-            vectors.flush()
-            embedded[signal], reused[signal] = len(todo), len(texts) - len(todo)
-            resumed[signal], rates[signal] = report.resumed, report.per_second
-            files[npy.name] = _sha256(npy)
-            stores[signal] = _write_signal(
-                tmp, index_dir, signal, vectors, settings, files, created_at
-            )
-            del vectors
-        passage_path = tmp / PASSAGES
-        with passage_path.open("w", encoding="utf-8") as fh:
-            for p in passages:
-                row = {"initiative_id": p.initiative_id, "number": p.number, "text": p.text}
-                fh.write(json.dumps({**row, "title": p.title}, ensure_ascii=False) + "\n")
-        files[PASSAGES] = _sha256(passage_path)
-        manifest = {
-            "schema_version": SCHEMA_VERSION,
-            "package_version": _package_version(),
-            "created_at": created_at,
-            "corpus_hash": corpus.content_hash,
-            "corpus_source": corpus.source,
-            "settings": settings.index_key(),
-            "models": models,
-            "counts": {"initiatives": len(corpus), "passages": len(passages)},
-            "initiative_hashes": {i.id: i.content_hash for i in corpus},
-            "stores": stores,
-            "files": files,
-        }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        if inside:
-            _swap_contents(tmp, index_dir, [*files, MANIFEST])
-        else:
-            _swap_into_place(tmp, index_dir, [*files, MANIFEST])
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    remove_chunks(index_dir)
-    _drop_unused_collections(index_dir, stores)
-    return BuildReport(
-        str(index_dir),
-        len(corpus),
-        len(passages),
-        embedded,
-        reused,
-        round(time.perf_counter() - start, 2),
-        resumed,
-        rates,
-    )
 
 
-def _copy_reusable(
-    vectors: np.ndarray, keys: list[str], previous: tuple[np.ndarray, dict[str, int]] | None
-) -> list[int]:
-    """Copy the previous index's vectors of unchanged passages into `vectors`; the rows that
-    still need embedding."""
-    if previous is None:
-        return list(range(len(keys)))
-    old, old_rows = previous
-    found = [(i, old_rows[k]) for i, k in enumerate(keys) if k in old_rows]
-    for lo in range(0, len(found), 65_536):  # bounded memory: a slice at a time
-        part = np.array(found[lo : lo + 65_536], dtype=np.int64)
-        vectors[part[:, 0]] = old[part[:, 1]]
-    have = {i for i, _ in found}
-    return [i for i in range(len(keys)) if i not in have]
 
 
-def _collection_prefix(index_dir: Path) -> str:
-    digest = hashlib.sha256(str(index_dir.resolve()).encode()).hexdigest()[:10]
-    return f"matcher_{digest}_"
 
 
-def _write_signal(
-    folder: Path,
-    index_dir: Path,
-    signal: str,
-    vectors: np.ndarray,
-    settings: Settings,
-    files: dict[str, str],
-    created_at: str,
-) -> dict[str, Any]:
-    """Put one signal's vectors in the configured store; what the manifest records of it."""
-    uri = settings.vector_store
-    if is_milvus_uri(uri):
-        tag = hashlib.sha256(f"{created_at}{os.getpid()}".encode()).hexdigest()[:8]
-        name = f"{_collection_prefix(index_dir)}{signal}_{tag}"
-        store = MilvusStore.create(uri, name, vectors.shape[1])
-        for lo in range(0, len(vectors), 65_536):
-            store.add(np.asarray(vectors[lo : lo + 65_536]))
-        return store.describe()
-    fidx = folder / f"faiss_{signal}.index"
-    faiss_store = FaissStore(vectors, make_faiss_index(vectors, AnnConfig.load()))
-    faiss_store.save(fidx)
-    files[fidx.name] = _sha256(fidx)
-    return faiss_store.describe()
 
 
-def _drop_unused_collections(index_dir: Path, stores: Mapping[str, Mapping[str, Any]]) -> None:
-    """Drop this index folder's Milvus collections the new manifest does not use (the previous
-    build's, and those of builds that were killed)."""
-    keep = {d.get("collection") for d in stores.values()}
-    for uri in {d["uri"] for d in stores.values() if is_milvus_uri(d["uri"])}:
-        client = client_for(uri)
-        prefix = _collection_prefix(index_dir)
-        for name in client.list_collections():
-            if name.startswith(prefix) and name not in keep:
-                client.drop_collection(name)
 
 
-def _swap_into_place(tmp: Path, index_dir: Path, names: list[str]) -> None:
-    """Rename the finished build over the old folder; files of ours are replaced, others kept."""
-    if index_dir.exists():
-        for item in index_dir.iterdir():
-            target = tmp / item.name
-            if not target.exists() and item.is_file():
-                shutil.copy2(item, target)  # e.g. a README kept in the folder
-        old = index_dir.parent / f"{_OLD_PREFIX}{os.getpid()}-{index_dir.name}"
-        try:
-            index_dir.rename(old)
-        except OSError as exc:
-            if exc.errno != errno.EBUSY:
-                raise
-            # a mount point that os.path.ismount did not see (a bind mount of a subfolder)
-            _swap_contents(tmp, index_dir, names)
-            return
-        tmp.rename(index_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        tmp.rename(index_dir)
 
 
-def _swap_contents(tmp: Path, index_dir: Path, names: list[str]) -> None:
-    """Move a finished build's files into a folder that cannot itself be renamed.
-
-    Not atomic as a whole: the old manifest goes first and the new one comes last, so a reader
-    in between, or after a crash in between, finds no index (and rebuilds it, under the lock):
-    never a mix of two builds taken for an index.
-    """
-    (index_dir / MANIFEST).unlink(missing_ok=True)
-    for name in [n for n in names if n != MANIFEST] + [MANIFEST]:
-        source, target = tmp / name, index_dir / name
-        try:
-            os.replace(source, target)
-        except OSError as exc:
-            if exc.errno != errno.EXDEV:
-                raise
-            staged = index_dir / f".{name}.{os.getpid()}.tmp"  # same file system as the target
-            shutil.copy2(source, staged)
-            os.replace(staged, target)
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _remove_stray_folders(parent: Path) -> None:
+def remove_stray_folders(parent: Path) -> None:
     """Delete temporary folders left by builds that died (their process is gone)."""
     for item in parent.iterdir() if parent.exists() else []:
-        if not item.is_dir() or not item.name.startswith((_TMP_PREFIX, _OLD_PREFIX)):
+        if not item.is_dir() or not item.name.startswith((TMP_PREFIX, OLD_PREFIX)):
             continue
         pid_text = item.name.split("-")[2] if item.name.count("-") >= 2 else ""
         if pid_text.isdigit() and int(pid_text) != os.getpid() and _alive(int(pid_text)):
@@ -542,10 +260,10 @@ def recover_interrupted_swap(index_dir: Path) -> None:
         if not free:  # a running build is between its renames: the gap is its to close
             return
         if index_dir.exists():
-            _remove_stray_folders(index_dir.parent)
+            remove_stray_folders(index_dir.parent)
             return
         for item in index_dir.parent.iterdir():
-            if item.name.startswith(_OLD_PREFIX) and item.name.endswith(f"-{index_dir.name}"):
+            if item.name.startswith(OLD_PREFIX) and item.name.endswith(f"-{index_dir.name}"):
                 item.rename(index_dir)
                 return
 
