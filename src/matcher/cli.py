@@ -16,13 +16,11 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from matcher.brief.model import BriefFormat
-from matcher.catalogue.locking import exclusive_lock
 from matcher.catalogue.model import Corpus
 from matcher.catalogue.parse import (
     load_corpus,
@@ -38,11 +36,7 @@ from matcher.i18n.messages import LANGUAGES
 from matcher.limits import limits_from_env
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, DEFAULT_PAGE
 
-IMPORT_LOCK_TIMEOUT = 60.0
-"""Seconds an import waits for another import into the same catalogue (imports take seconds)."""
-
 if TYPE_CHECKING:
-    from matcher.catalogue.versions import CatalogueChanges, Version
     from matcher.engine import Matcher
     from matcher.search.results import SearchResult
 
@@ -137,15 +131,6 @@ def corpus_summary(corpus: Corpus) -> dict[str, Any]:
     }
 
 
-def _catalogue_lock(target: Path) -> AbstractContextManager[None]:
-    def tell(pid: str) -> None:
-        print(f"waiting for the catalogue import running in pid {pid} to end ...", file=sys.stderr)
-
-    return exclusive_lock(
-        target, what="catalogue import", timeout=IMPORT_LOCK_TIMEOUT, on_wait=tell
-    )
-
-
 def _ids(ids: Sequence[str], most: int = 10) -> str:
     more = f" and {len(ids) - most} more" if len(ids) > most else ""
     return f" ({', '.join(ids[:most])}{more})" if ids else ""
@@ -171,10 +156,24 @@ def _change_catalogue(
     reverts: int | None = None,
 ) -> int:
     """Read the catalogue, make the new one, show or apply the change: one step, under the lock."""
+    from matcher.catalogue.changes import change_catalogue
     from matcher.catalogue.versions import ChangeKind
 
+    def waiting(pid: str) -> None:
+        print(f"waiting for the catalogue import running in pid {pid} to end ...", file=sys.stderr)
+
+    def unreadable(exc: CorpusError) -> None:
+        print(f"note: {_escape(str(exc))}; it is kept as a version", file=sys.stderr)
+
     new, version, changes = change_catalogue(
-        _corpus_path(args), action, source, make, reverts=reverts, dry_run=args.dry_run
+        _corpus_path(args),
+        action,
+        source,
+        make,
+        reverts=reverts,
+        dry_run=args.dry_run,
+        on_wait=waiting,
+        on_unreadable=unreadable,
     )
     counts = changes.counts
     if args.json:
@@ -223,20 +222,6 @@ def _change_catalogue(
     return 0
 
 
-def _current_catalogue(target: Path, action: str) -> Corpus:
-    """The catalogue now; empty when there is none. Build and revert are the ways back from a
-    catalogue that no longer reads: they go ahead, and the unreadable file is kept as a version."""
-    if not target.exists():
-        return Corpus(())
-    try:
-        return load_corpus(target)
-    except CorpusError as exc:
-        if action not in ("build", "revert"):
-            raise
-        print(f"note: {_escape(str(exc))}; it is kept as a version", file=sys.stderr)
-        return Corpus(())
-
-
 def _version_number(items: Sequence[str]) -> int:
     if len(items) != 1 or not items[0].isdigit():
         raise InputError(
@@ -283,46 +268,6 @@ def cmd_corpus_history(args: argparse.Namespace) -> int:
             f"{counts:<12} {v.source}{mark}"
         )
     return 0
-
-
-def change_catalogue(
-    target: Path,
-    action: str,
-    source: str,
-    make: Callable[[Corpus], Corpus],
-    *,
-    reverts: int | None = None,
-    dry_run: bool = False,
-) -> tuple[Corpus, Version | None, CatalogueChanges]:
-    """Read the catalogue, make the new one from it, and compare (`dry_run`) or apply it as a new
-    version: one step under the catalogue's lock, so two changes at once both land and every
-    limit is checked before anything is written. Returns the new catalogue, its version (None
-    for a dry run or no change) and the changes."""
-    from matcher.catalogue.versions import CatalogueVersions, check_catalogue, compare
-
-    with _catalogue_lock(target):
-        old = _current_catalogue(target, action)
-        new = make(old)
-        if dry_run:
-            check_catalogue(new)  # a change that would be refused says so now
-            return new, None, compare(old, new)
-        try:
-            version, changes = CatalogueVersions(target).apply(
-                new, action=action, source=source, old=old, reverts=reverts
-            )
-        except OSError as exc:
-            raise StorageError.from_os_error(
-                exc,
-                f"cannot write the catalogue {target}",
-                "another file (--corpus or MATCHER_CORPUS)",
-            ) from exc
-    return new, version, changes
-
-
-def import_catalogue(extra: Corpus, target: Path) -> Corpus:
-    """Add `extra` to the catalogue file `target`, an existing id updated (`POST
-    /catalogue/import`), as `matcher corpus import` does."""
-    return change_catalogue(target, "import", extra.source, lambda old: upsert(old, extra))[0]
 
 
 def cmd_corpus(args: argparse.Namespace) -> int:
