@@ -359,12 +359,12 @@ def test_catalogue_import_on_a_full_disk(
 
 
 def test_an_unforeseen_os_error_is_still_one_line(capsys, monkeypatch: pytest.MonkeyPatch) -> None:
-    import matcher.cli
+    import matcher.cli.corpus
 
     def denied(*_: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", "/srv/initiatives.jsonl")
 
-    monkeypatch.setattr(matcher.cli, "load_corpus", denied)
+    monkeypatch.setattr(matcher.cli.corpus, "load_corpus", denied)
     assert main(["corpus"]) == 7
     line = _one_line_error(capsys)
     assert line.startswith("error: /srv/initiatives.jsonl: ") and "Permission denied" in line

@@ -29,8 +29,9 @@ from fastapi.testclient import TestClient
 import matcher.facade
 import matcher.search.encoders
 from matcher.api.app import create_app, media_type
+from matcher.api.config import ServerSettings
 from matcher.api.live import LiveMatcher
-from matcher.api.run import ServerSettings, open_live
+from matcher.api.run import open_live
 from matcher.brief.model import FORMATS, BriefFormat
 from matcher.brief.render import render_bytes
 from matcher.cli import main

@@ -25,7 +25,8 @@ from schemathesis.generation import GenerationMode
 import matcher.facade
 import matcher.search.encoders
 from matcher.api.app import create_app
-from matcher.api.run import ServerSettings, open_live
+from matcher.api.config import ServerSettings
+from matcher.api.run import open_live
 from matcher.search.calibration import load_calibration
 from tests.conftest import DATA, HashingEncoder
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.api.run import ServerSettings
+from matcher.api.config import ServerSettings
 from matcher.errors import InputError
 
 

@@ -13,6 +13,7 @@ needs the bearer token of `MATCHER_API_TOKEN`; without one configured those endp
 from __future__ import annotations
 
 import io
+import logging
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -20,6 +21,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from matcher.api.config import ServerSettings
 from matcher.api.guards import (
     BodySizeLimit,
     NotFound,
@@ -46,9 +48,9 @@ from matcher.api.models import (
     SearchResponse,
     SimilarResponse,
 )
-from matcher.api.run import ServerSettings
 from matcher.brief.model import FORMATS, BriefFormat
 from matcher.brief.render import render_bytes
+from matcher.catalogue.changes import import_catalogue
 from matcher.catalogue.model import Initiative
 from matcher.catalogue.parse import load_corpus, parse_records
 from matcher.errors import InputError
@@ -60,6 +62,8 @@ from matcher.search.index_build import BuildReport, build_index
 from matcher.search.results import batch_line, similar_payload
 from matcher.settings import MAX_K
 from matcher.version import __version__
+
+log = logging.getLogger("matcher.server")
 
 # ---------------------------------------------------------------------- the app
 InitiativePath = Annotated[
@@ -329,14 +333,16 @@ def _known(matcher: Matcher, initiative_id: str) -> Initiative:
 
 
 def _import(live: LiveMatcher, raw: bytes) -> dict[str, Any]:
-    from matcher.cli import import_catalogue
-
     extra = parse_records(io.BytesIO(raw), source="request body", fmt="jsonl")
     if live.corpus_path is None:
         raise InputError(
             "this server was started over a catalogue in memory; nothing to import into"
         )
-    merged = import_catalogue(extra, live.corpus_path)
+    merged = import_catalogue(
+        extra,
+        live.corpus_path,
+        on_wait=lambda pid: log.info("waiting for the catalogue import running in pid %s", pid),
+    )
     return {
         "imported": len(extra),
         "initiatives": len(merged),

@@ -1,0 +1,104 @@
+"""`matcher search`: one statement, or a --batch file of them as JSON lines."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from matcher.cli.output import echo, error_line, json_text, open_matcher, print_json
+from matcher.errors import InputError
+
+if TYPE_CHECKING:
+    from matcher.search.results import SearchResult
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from matcher.search.request import Filters
+
+    return Filters(args.swg, args.org, args.region)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if args.batch:
+        return _search_batch(args)
+    if not args.text:
+        raise InputError("give the needs as TEXT, or a query file with --batch FILE")
+    from matcher.search.request import check_k, clean_query
+
+    check_k(args.k)
+    clean_query(" ".join(args.text))
+    matcher = open_matcher(args)
+    result = matcher.search(
+        " ".join(args.text), k=args.k, filters=_filters(args), min_score=args.min_score
+    )
+    if args.json:
+        print_json(result.to_dict())
+        return 0
+    for notice in result.notices:
+        echo(f"note: {notice}")
+    _print_reading(result)
+    echo()
+    for n, m in enumerate(result.results, start=1):
+        orgs = ", ".join(m.organizations) or "organisation not named"
+        echo(f"{n:>2}. [{m.match}] {m.id}: {m.title}")
+        echo(f"     {m.sub_working_group} | {orgs} | {m.region_note or 'global'} | score {m.score}")
+        echo(f"     why: {m.passage[:220]}{'...' if len(m.passage) > 220 else ''}")
+        if m.highlights:
+            echo(f"     matched terms: {', '.join(m.highlights)}")
+        if len(result.needs) > 1 and m.needs:
+            echo(f"     serves: {'; '.join(m.needs)}")
+    if not result.results:
+        echo("no initiative matched")
+    return 0
+
+
+def _print_reading(result: SearchResult) -> None:
+    """What we read: the needs with what serves each, the context, and the gaps."""
+    echo("What we read:")
+    for need in result.needs:
+        if need.status == "served":
+            verdict = f"served by {', '.join(need.results)}"
+        elif need.status == "other-region-only":
+            verdict = (
+                f"offered only to other regions ({', '.join(need.results)}); "
+                f"probably not served for you: {need.p_gap:.2f}"
+            )
+        else:
+            verdict = f"GAP, probably not served: {need.p_gap:.2f}"
+        echo(f"  need: {need.text}: {verdict}")
+    context = result.context
+    if context.places:
+        echo(f"  place: {', '.join(context.places)}")
+    if context.actors:
+        echo(f"  asking: {', '.join(context.actors)}")
+    for existing in context.existing:
+        echo(f"  already has: {existing}")
+    for gap in result.gaps:
+        echo(f"No initiative in the catalogue addresses: {gap}")
+    for text in result.other_region_only:
+        echo(f"Offered only to other regions: {text}")
+
+
+def _search_batch(args: argparse.Namespace) -> int:
+    from matcher.evaluate import load_queries
+    from matcher.search.request import check_k
+    from matcher.search.results import batch_line
+
+    queries = load_queries(args.batch, judged=False)
+    check_k(args.k)
+    filters = _filters(args)
+    matcher = open_matcher(args)
+    matcher.check_filters(filters)  # a bad filter fails the whole batch, before any query
+    failed = 0
+    for q in queries:
+        try:
+            line = batch_line(
+                q.qid, matcher.search(q.query, k=args.k, filters=filters, min_score=args.min_score)
+            )
+        except InputError as exc:  # one unusable query does not cost the others their answers
+            failed += 1
+            line = batch_line(q.qid, None, str(exc))
+            print(f"error: query {error_line(str(q.qid))}: {error_line(str(exc))}", file=sys.stderr)
+        print(json_text(line))
+    return 2 if failed == len(queries) and queries else 0
