@@ -7,14 +7,14 @@ from streamlit.testing.v1 import AppTest
 
 def _page() -> None:
     from app_pages.downloads import brief_downloads
-    from tests.brief_fixture import three_need_brief
+    from tests.brief.fixture import three_need_brief
 
     brief_downloads(three_need_brief(), "fr")
 
 
 def _page_in_the_statements_language() -> None:
     from app_pages.downloads import brief_downloads
-    from tests.brief_fixture import three_need_brief
+    from tests.brief.fixture import three_need_brief
 
     brief_downloads(three_need_brief("sin sistema de alerta temprana para las drogas"))
 

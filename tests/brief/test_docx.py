@@ -7,7 +7,7 @@ from docx.oxml.ns import qn
 
 from matcher.brief.docx import is_right_to_left, to_docx
 from matcher.brief.layout import lay_out
-from tests.brief_fixture import PROGRAMME_IDS, three_need_brief
+from tests.brief.fixture import PROGRAMME_IDS, three_need_brief
 
 
 def _open(lang: str) -> docx.document.Document:

@@ -25,9 +25,9 @@ from matcher.overlaps.reviews import (
     review_queue,
     texts_hash,
 )
-from tests.test_cli import env as _env_fixture  # noqa: F401  (a fixture by this name)
+from tests.cli.test_main import env as _env_fixture  # noqa: F401  (a fixture by this name)
 
-SRC = str(Path(__file__).resolve().parents[1] / "src")
+SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
 def ini(id_: str, text: str = "A programme.") -> Initiative:

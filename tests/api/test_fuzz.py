@@ -30,7 +30,7 @@ from matcher.api.run import open_live
 from matcher.search.calibration import load_calibration
 from tests.conftest import DATA, HashingEncoder
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 MIN_REQUESTS = 1000
 EXAMPLES = 70

@@ -9,7 +9,7 @@ from matcher.errors import MatcherError
 from matcher.reading.lexicon import LANGUAGES, default_lexicon, load_lexicon, translate_terms
 from matcher.search.lexical import analyze, stopword_stems
 
-CATALOGUE = Path(__file__).resolve().parents[1] / "corpus" / "initiatives.jsonl"
+CATALOGUE = Path(__file__).resolve().parents[2] / "corpus" / "initiatives.jsonl"
 
 
 def added(text: str) -> list[str]:

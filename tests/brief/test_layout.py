@@ -18,9 +18,9 @@ from matcher.brief.layout import (
     reads_right_to_left,
 )
 from matcher.i18n.messages import LANGUAGES, _catalog, untranslated
-from tests.brief_fixture import PROGRAMME_IDS, three_need_brief
+from tests.brief.fixture import PROGRAMME_IDS, three_need_brief
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BRIEF_MODULES = (ROOT / "src/matcher/brief/layout.py", ROOT / "app_pages/downloads.py")
 
 

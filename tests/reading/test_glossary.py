@@ -17,7 +17,7 @@ from matcher.reading.glossary import (
 )
 from matcher.search.lexical import analyze, stopword_stems
 
-CATALOGUE = Path(__file__).resolve().parents[1] / "corpus" / "initiatives.jsonl"
+CATALOGUE = Path(__file__).resolve().parents[2] / "corpus" / "initiatives.jsonl"
 
 
 def test_abbreviations_are_spelled_out_once() -> None:

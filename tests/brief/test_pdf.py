@@ -11,7 +11,7 @@ import pytest
 
 from matcher.brief.layout import lay_out
 from matcher.brief.pdf import to_html, to_pdf
-from tests.brief_fixture import PROGRAMME_IDS, three_need_brief
+from tests.brief.fixture import PROGRAMME_IDS, three_need_brief
 
 needs_poppler = pytest.mark.skipif(
     not (shutil.which("pdftotext") and shutil.which("pdftoppm")),

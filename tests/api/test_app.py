@@ -37,7 +37,7 @@ from matcher.brief.render import render_bytes
 from matcher.cli import main
 from tests.conftest import DATA, HashingEncoder
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "s3cret-token-for-tests"
 NEW_RECORD = {
     "id": "3999",

@@ -23,7 +23,7 @@ from matcher.search.index_build import build_index
 from matcher.settings import Settings
 from tests.conftest import HashingEncoder
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Dies(HashingEncoder):
