@@ -3,8 +3,8 @@ them to `src/matcher/data/ranking.json` (read by settings.py as the defaults).
 
     python scripts/tune_engine.py [--eval-dir ../shared/eval] [--folds 5] [--check]
 
-Unlike scripts/tune.py (fusion weights on whole statements), this runs the whole search,
-statement reading and xQuAD included, for every setting of a small grid:
+It runs the whole search, statement reading and xQuAD included, for every setting of a small
+grid:
 * fusion weights for English and for non-English text (blended by each text's English share),
 * xQuAD's lambda (serving every need against relevance to the whole statement),
 * dense pseudo-relevance feedback (Rocchio) weight, 0 = off.

@@ -1,5 +1,6 @@
-"""Text that leaves the product as a file: CSV cells that cannot run as formulas, Markdown that
-cannot render markup supplied by a user or by the catalogue.
+"""The one place that makes text safe where it leaves the product: CSV cells that cannot run as
+formulas, Markdown that cannot render markup supplied by a user or by the catalogue, and
+terminal lines whose control characters are shown instead of obeyed.
 
 Every CSV the project writes goes through `csv_text`; every user- or catalogue-supplied value
 placed in a Markdown export goes through `markdown_text` (tables too: it escapes pipes).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -73,3 +75,28 @@ def markdown_text(value: object) -> str:
     whitespace folded to single spaces, then `escape_markdown`, so a title like
     ``![x](http://host/x.png)`` stays text."""
     return escape_markdown(" ".join(str(value).split()))
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters but newline and tab: a terminal obeys them (clear it, retitle it)."""
+
+
+def strip_controls(text: str) -> str:
+    """Text without control characters, but for newline and tab.
+
+    A title carrying `\\x1b[2J` would clear the terminal of whoever prints it; a carriage return
+    becomes a newline, every other control character is dropped.
+    """
+    return _CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def terminal_text(text: str) -> str:
+    """Control characters shown as `\\x1b` rather than sent to the terminal."""
+    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def json_text(data: object, **kwargs: object) -> str:
+    """JSON escapes C0 controls itself; DEL and the C1 range (0x9b is a CSI) pass raw unless
+    escaped, and `\\u009b` is the same JSON value."""
+    text = json.dumps(data, ensure_ascii=False, **kwargs)  # type: ignore[arg-type]
+    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)

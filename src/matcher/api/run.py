@@ -150,7 +150,7 @@ def serve(
     os.environ["MATCHER_CORPUS"] = str(corpus_path)
     os.environ["MATCHER_LOG_LEVEL"] = log_level
     uvicorn.run(
-        "matcher.service:app_from_env",
+        "matcher.api.run:app_from_env",
         factory=True,
         host=host,
         port=port,

@@ -8,22 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 
 from matcher.errors import InputError, shown
-
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def strip_controls(text: str) -> str:
-    """Text without control characters, but for newline and tab.
-
-    A title carrying `\\x1b[2J` would clear the terminal of whoever prints it; a carriage return
-    becomes a newline, every other control character is dropped.
-    """
-    return _CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
-from matcher.catalogue.model import Corpus, Initiative, strip_controls
+from matcher.catalogue.model import Corpus, Initiative
 from matcher.catalogue.records import (
     check_record,
     check_size,
@@ -35,6 +35,7 @@ from matcher.catalogue.records import (
 from matcher.errors import CorpusError, shown
 from matcher.limits import LIMITS, CatalogueLimits
 from matcher.reading.metadata import find_organizations, find_regions, title_stem
+from matcher.text import strip_controls
 
 SCHEMA_FIELDS = ("id", "title", "sub_working_group", "sub_working_group_title", "pillar", "text")
 """Fields every imported record must carry; `organizations` and `regions` are derived if absent."""

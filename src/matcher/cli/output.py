@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,18 +14,15 @@ from typing import TYPE_CHECKING, Any
 from matcher.catalogue.parse import write_bytes_atomic, write_text_atomic
 from matcher.errors import InputError, StorageError
 from matcher.settings import DEFAULT_CORPUS, DEFAULT_INDEX_DIR
+from matcher.text import json_text, terminal_text
 
 if TYPE_CHECKING:
     from matcher.facade import Matcher
 
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""Control characters but newline and tab: a terminal obeys them (clear it, retitle it)."""
-
-
 def escape(text: str) -> str:
     """Control characters shown as `\\x1b` rather than sent to the terminal."""
-    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return terminal_text(text)
 
 
 def error_line(text: str) -> str:
@@ -37,13 +33,6 @@ def error_line(text: str) -> str:
 def echo(text: str = "") -> None:
     """Print a line of human-readable output, with any control character in it escaped."""
     print(escape(text))
-
-
-def json_text(data: Any, **kwargs: Any) -> str:
-    """JSON escapes C0 controls itself; DEL and the C1 range (0x9b is a CSI) pass raw unless
-    escaped, and `\\u009b` is the same JSON value."""
-    text = json.dumps(data, ensure_ascii=False, **kwargs)
-    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def print_json(data: Any) -> None:

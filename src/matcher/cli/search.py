@@ -6,8 +6,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from matcher.cli.output import echo, error_line, json_text, open_matcher, print_json
+from matcher.cli.output import echo, error_line, open_matcher, print_json
 from matcher.errors import InputError
+from matcher.text import json_text
 
 if TYPE_CHECKING:
     from matcher.search.results import SearchResult
