@@ -119,3 +119,24 @@ def _calibration_for_fake_encoders() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(matcher.facade, "load_calibration", lambda *_: fake_calibration(fakes))
         yield
+
+
+class KeywordJudge:
+    """A judge tests can predict: the share of the need's words of five letters or more that
+    the passage holds (accepted from 0.5); outside the field below a likeness of -2, never."""
+
+    threshold = 0.5
+    candidates = 4
+    field_floor = -2.0
+
+    def __init__(self) -> None:
+        self.calls: list[list[tuple[str, str]]] = []
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        self.calls.append(list(pairs))
+        out = []
+        for need, passage in pairs:
+            wanted = {w for w in re.findall(r"\w+", need.lower()) if len(w) >= 5}
+            held = set(re.findall(r"\w+", passage.lower()))
+            out.append(len(wanted & held) / len(wanted) if wanted else 0.0)
+        return np.array(out)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ from matcher.errors import InputError
 from matcher.facade import Filters, Matcher
 from matcher.search.request import clean_query
 from matcher.settings import MAX_QUERY_CHARS, Settings
+from tests.conftest import KeywordJudge, fake_calibration
 
 
 @pytest.fixture
@@ -177,3 +179,73 @@ def test_filters_stay_correct_with_few_candidates(matcher: Matcher) -> None:
     # finds the allowed ones
     assert ids(narrow.search("fentanyl", filters=Filters(organization="wco"))) == ["1204"]
     assert ids(narrow.search("early warning", filters=Filters(region="Americas"))) == ["2103"]
+
+
+# ------------------------------------------------------------------ the judge and the country
+def judged_matcher(tmp_path: Path, mini_corpus, fake_encoders) -> tuple[Matcher, KeywordJudge]:
+    judge = KeywordJudge()
+    calibration = replace(fake_calibration(fake_encoders), judge=judge)
+    opened = Matcher.open(
+        tmp_path / "index", corpus=mini_corpus, encoders=fake_encoders, calibration=calibration
+    )
+    return opened, judge
+
+
+def test_the_judge_decides_each_need_in_one_batch(tmp_path, mini_corpus, fake_encoders) -> None:
+    m, judge = judged_matcher(tmp_path, mini_corpus, fake_encoders)
+    result = m.search("fentanyl in postal parcels; cattle rustling and livestock theft")
+    statuses = {n.text: (n.status, n.results) for n in result.needs}
+    assert statuses["fentanyl in postal parcels"] == ("served", ("1204",))
+    assert statuses["cattle rustling and livestock theft"] == ("gap", ())
+    assert result.gaps == ("cattle rustling and livestock theft",)
+    assert len(judge.calls) == 1 and len(judge.calls[0]) == 2 * KeywordJudge.candidates
+    serving = {m_.id: m_.needs for m_ in result.results}
+    assert serving["1204"] == ("fentanyl in postal parcels",)
+    assert all(not needs for i, needs in serving.items() if i != "1204")
+
+
+def test_a_programme_limited_to_another_region_serves_only_writers_inside_it(
+    tmp_path, mini_corpus, fake_encoders
+) -> None:
+    m, _ = judged_matcher(tmp_path, mini_corpus, fake_encoders)
+    need = "national early warning systems"
+    outside = m.search(need, country="Ghana")
+    inside = m.search(need, country="MX")
+    assert (outside.needs[0].status, outside.needs[0].results) == ("other-region-only", ("2103",))
+    assert outside.other_region_only == (need,) and outside.country == "Ghana"
+    assert (inside.needs[0].status, inside.needs[0].results) == ("served", ("2103",))
+    assert inside.to_dict()["country"] == "Mexico"
+
+
+def test_the_country_given_outranks_a_place_the_statement_names(
+    tmp_path, mini_corpus, fake_encoders
+) -> None:
+    m, _ = judged_matcher(tmp_path, mini_corpus, fake_encoders)
+    text = "We work with Mexico's police. We need national early warning systems."
+
+    def status(result) -> str:
+        return next(n.status for n in result.needs if n.text == "national early warning systems")
+
+    assert status(m.search(text)) == "served"
+    assert status(m.search(text, country="Ghana")) == "other-region-only"
+
+
+def test_an_unknown_country_is_an_input_error(matcher: Matcher) -> None:
+    with pytest.raises(InputError, match="unknown country"):
+        matcher.search("detector dogs", country="Atlantis")
+
+
+def test_a_statement_outside_the_field_has_its_needs_out_of_scope(
+    tmp_path, mini_corpus, fake_encoders
+) -> None:
+    judge = KeywordJudge()
+    judge.field_floor = 2.0  # every statement is less like the catalogue than this
+    calibration = replace(fake_calibration(fake_encoders), judge=judge)
+    m = Matcher.open(
+        tmp_path / "i", corpus=mini_corpus, encoders=fake_encoders, calibration=calibration
+    )
+    away = m.search("malaria bed nets for rural villages")
+    assert [n.status for n in away.needs] == ["out-of-scope"]
+    assert away.gaps == ("malaria bed nets for rural villages",)
+    mixed = m.search("fentanyl in postal parcels; malaria bed nets")
+    assert sorted(n.status for n in mixed.needs) == ["gap", "served"]

@@ -29,6 +29,8 @@ class JudgedQuery:
     style: str
     judgments: dict[str, int]
     needs: tuple[str, ...] = ()
+    country: str | None = None
+    """The writer's country when the item names one (a batch item's `country`)."""
 
 
 def load_queries(path: str | Path, *, judged: bool = True) -> list[JudgedQuery]:
@@ -49,6 +51,9 @@ def load_queries(path: str | Path, *, judged: bool = True) -> list[JudgedQuery]:
         if not isinstance(row, dict) or not isinstance(row.get("query"), str) or "qid" not in row:
             raise InputError(f"{path}: item {n} needs a 'qid' and a text 'query'")
         judgments = row.get("judgments", {})
+        country = row.get("country")
+        if country is not None and not isinstance(country, str):
+            raise InputError(f"{path}: item {n} ('{row['qid']}') has a 'country' that is not text")
         if judged and not isinstance(judgments, dict):
             raise InputError(f"{path}: item {n} ('{row['qid']}') has no judgments object")
         queries.append(
@@ -58,6 +63,7 @@ def load_queries(path: str | Path, *, judged: bool = True) -> list[JudgedQuery]:
                 style=str(row.get("style", "all")),
                 judgments={str(k): int(v) for k, v in (judgments or {}).items()},
                 needs=tuple(row.get("needs", ())),
+                country=country,
             )
         )
     return queries

@@ -169,9 +169,11 @@ class Matcher:
         filters: Filters | None = None,
         min_score: float = 0.0,
         needs: Sequence[str] | None = None,
+        country: str | None = None,
     ) -> SearchResult:
         """The initiatives that serve a statement, best first, with why each matched
-        (search.pipeline.search); `needs` replaces the needs read from the statement."""
+        (search.pipeline.search); `needs` replaces the needs read from the statement and
+        `country` names the writer's country."""
         return pipeline.search(
             self.scorer,
             self.calibration,
@@ -180,6 +182,7 @@ class Matcher:
             filters=filters,
             min_score=min_score,
             needs=needs,
+            country=country,
         )
 
     def check_filters(self, filters: Filters) -> None:

@@ -578,3 +578,39 @@ def test_a_line_separator_in_a_text_does_not_break_the_catalogue(tmp_path: Path,
     capsys.readouterr()
     assert main(["--corpus", str(catalogue), "show", "4001", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["text"] == "a\u2028b"
+
+
+def test_search_takes_the_writer_s_country(env: Path, capsys) -> None:
+    assert main(["search", "national early warning systems", "--country", "gh", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["country"] == "Ghana" and data["query_regions"] == ["West Africa"]
+    assert main(["search", "national early warning systems", "--country", "Ghana"]) == 0
+    assert "writer's country: Ghana" in capsys.readouterr().out
+
+
+def test_an_unknown_country_is_one_line_before_any_model_loads(env: Path, capsys) -> None:
+    assert main(["search", "detector dogs", "--country", "Atlantis"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: unknown country 'Atlantis'") and "\n" not in err
+    assert not (env / "index").exists()
+
+
+def test_each_batch_item_may_name_its_writer_s_country(env: Path, capsys) -> None:
+    batch = env / "batch.json"
+    batch.write_text(
+        json.dumps(
+            [
+                {"qid": "a", "query": "national early warning systems", "country": "Ghana"},
+                {"qid": "b", "query": "national early warning systems", "country": "Nowhere"},
+                {"qid": "c", "query": "national early warning systems"},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert main(["search", "--batch", str(batch), "--json", "--country", "Mexico"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["qid"] for line in lines] == ["a", "b", "c"]
+    assert "unknown country" in lines[1]["error"]
+    score = {q["qid"]: {r["id"]: r["score"] for r in q["results"]} for q in lines}
+    # 2103 is for the Americas: lowered for the Ghanaian writer, not for the --country default
+    assert score["a"]["2103"] < score["c"]["2103"]

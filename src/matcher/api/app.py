@@ -158,7 +158,11 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         """Initiatives for a needs statement, with its needs, gaps and context: exactly what
         `matcher search --json` prints for the same input."""
         result = live.current().search(
-            body.query, k=body.k, filters=_filters(body), min_score=body.min_score
+            body.query,
+            k=body.k,
+            filters=_filters(body),
+            min_score=body.min_score,
+            country=body.country,
         )
         return JSONResponse(result.to_dict())
 
@@ -179,7 +183,11 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         for q in body.queries:
             try:
                 result = matcher.search(
-                    q.query, k=body.k, filters=filters, min_score=body.min_score
+                    q.query,
+                    k=body.k,
+                    filters=filters,
+                    min_score=body.min_score,
+                    country=q.country,
                 )
             except InputError as exc:
                 lines.append(batch_line(q.qid, None, str(exc)))

@@ -90,10 +90,22 @@ class SearchOptions(_Request):
     )
 
 
+Country = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_FILTER_CHARS,
+        description="The writer's country, a name or ISO code (`matcher search --country`); "
+        "default: the first place the statement names. An unknown name is a 422.",
+    ),
+]
+
+
 class SearchRequest(SearchOptions):
     """One statement to search (`matcher search --json`)."""
 
     query: Statement
+    country: Country | None = None
 
 
 class BatchQuery(_Request):
@@ -101,6 +113,7 @@ class BatchQuery(_Request):
 
     qid: Annotated[str, Field(min_length=1, max_length=MAX_FILTER_CHARS)]
     query: Annotated[str, Field(max_length=MAX_STATEMENT_CHARS)]
+    country: Country | None = None
 
 
 class BatchRequest(SearchOptions):
@@ -180,6 +193,7 @@ class SearchResponse(BaseModel):
     context: ContextOut
     clauses: list[ClauseOut]
     notices: list[str]
+    country: str | None
 
 
 class ScoredId(BaseModel):

@@ -106,7 +106,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="find initiatives for a needs statement")
     p.add_argument("text", nargs="*", help="the needs, in any language")
-    p.add_argument("--batch", metavar="FILE", help="JSON list of {qid, query}; JSON lines out")
+    p.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="JSON list of {qid, query[, country]}; JSON lines out",
+    )
+    p.add_argument(
+        "--country",
+        metavar="NAME",
+        help="the writer's country, a name or ISO code (default: the first place the "
+        "statement names); region-limited programmes elsewhere are other-region-only",
+    )
     p.add_argument("--k", type=int, default=10, help="how many results (1-200, default 10)")
     p.add_argument("--swg", help="only this sub-working group, e.g. 1.2")
     p.add_argument("--org", help="only initiatives naming this organisation, e.g. WCO")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from matcher.cli.output import echo, error_line, open_matcher, print_json
 from matcher.errors import InputError
+from matcher.reading.countries import resolve_country
 from matcher.text import json_text
 
 if TYPE_CHECKING:
@@ -29,9 +30,15 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     check_k(args.k)
     clean_query(" ".join(args.text))
+    if args.country is not None:
+        resolve_country(args.country)  # a bad name fails before the models load
     matcher = open_matcher(args)
     result = matcher.search(
-        " ".join(args.text), k=args.k, filters=_filters(args), min_score=args.min_score
+        " ".join(args.text),
+        k=args.k,
+        filters=_filters(args),
+        min_score=args.min_score,
+        country=args.country,
     )
     if args.json:
         print_json(result.to_dict())
@@ -65,10 +72,14 @@ def _print_reading(result: SearchResult) -> None:
                 f"offered only to other regions ({', '.join(need.results)}); "
                 f"probably not served for you: {need.p_gap:.2f}"
             )
+        elif need.status == "out-of-scope":
+            verdict = "outside the catalogue's field: nothing in it serves this"
         else:
             verdict = f"GAP, probably not served: {need.p_gap:.2f}"
         echo(f"  need: {need.text}: {verdict}")
     context = result.context
+    if result.country:
+        echo(f"  writer's country: {result.country}")
     if context.places:
         echo(f"  place: {', '.join(context.places)}")
     if context.actors:
@@ -88,6 +99,8 @@ def _search_batch(args: argparse.Namespace) -> int:
 
     queries = load_queries(args.batch, judged=False)
     check_k(args.k)
+    if args.country is not None:
+        resolve_country(args.country)
     filters = _filters(args)
     matcher = open_matcher(args)
     matcher.check_filters(filters)  # a bad filter fails the whole batch, before any query
@@ -95,7 +108,14 @@ def _search_batch(args: argparse.Namespace) -> int:
     for q in queries:
         try:
             line = batch_line(
-                q.qid, matcher.search(q.query, k=args.k, filters=filters, min_score=args.min_score)
+                q.qid,
+                matcher.search(
+                    q.query,
+                    k=args.k,
+                    filters=filters,
+                    min_score=args.min_score,
+                    country=q.country if q.country is not None else args.country,
+                ),
             )
         except InputError as exc:  # one unusable query does not cost the others their answers
             failed += 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -24,6 +24,7 @@ import numpy as np
 from matcher.errors import MatcherError
 from matcher.reading.statement import ClauseModel
 from matcher.search.encoders import Encoder
+from matcher.search.judge import Judge, load_judge
 from matcher.settings import Settings
 
 CALIBRATION_SCHEMA = 1
@@ -58,6 +59,8 @@ class NeedStatus(StrEnum):
     SERVED = "served"
     GAP = "gap"
     OTHER_REGION_ONLY = "other-region-only"
+    OUT_OF_SCOPE = "out-of-scope"
+    """The whole statement lies outside the catalogue's field: nothing serves any need of it."""
 
 
 def gap_features(
@@ -265,6 +268,9 @@ class Calibration:
     provenance: dict[str, Any]
     label_model: LabelModel | None = None
     """The `match` labels; None in a calibration that predates them (then all are `weak`)."""
+    judge: Judge | None = field(default=None, compare=False, repr=False)
+    """The trained judge of whether a candidate serves a need (search/judge.py); it decides
+    need statuses when present. None: the gap model's threshold decides, as before it."""
 
     def check(self, expected: Mapping[str, str], source: str = "calibration") -> None:
         """Raise CalibrationError when fitted for other models or settings than `expected`."""
@@ -304,8 +310,9 @@ class Calibration:
 DEFAULT_CALIBRATION = "calibration.json"
 
 
-def load_calibration(path: str | Path | None = None) -> Calibration:
-    """Read a calibration file (default: the one shipped in the package's data folder)."""
+def load_calibration(path: str | Path | None = None, *, judge: bool = True) -> Calibration:
+    """Read a calibration file (default: the one shipped in the package's data folder), with
+    the shipped judge attached unless `judge` is False."""
     where = str(path) if path else f"data/{DEFAULT_CALIBRATION}"
     try:
         if path:
@@ -316,7 +323,7 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
                 .joinpath(f"data/{DEFAULT_CALIBRATION}")
                 .read_text(encoding="utf-8")
             )
-        return Calibration.from_dict(json.loads(raw))
+        calibration = Calibration.from_dict(json.loads(raw))
     except FileNotFoundError as exc:
         raise CalibrationError(
             f"no calibration at {where}; run `python scripts/calibrate.py` to fit one"
@@ -325,6 +332,7 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
         raise CalibrationError(
             f"the calibration at {where} is unreadable ({exc}); run `python scripts/calibrate.py`"
         ) from exc
+    return replace(calibration, judge=load_judge()) if judge else calibration
 
 
 def calibration_key(encoders: Mapping[str, Encoder], settings: Settings) -> dict[str, str]:

@@ -7,6 +7,7 @@ Pure functions over `Scored` arrays and a fitted gap model; the facade only pass
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -95,3 +96,72 @@ def served_needs(
         )
         for r in rows
     }
+
+
+def judge_candidates(scored: Scored, n: int) -> np.ndarray:
+    """The rows the judge reads for a need: its `n` best initiatives by content (the fused
+    score before the region factor: region is a rule applied afterwards)."""
+    retrieved = scored.candidates if scored.candidates is not None else np.arange(len(scored.fused))
+    order = np.argsort(-scored.fused[retrieved], kind="stable")[:n]
+    return np.asarray(retrieved[order], dtype=np.int64)
+
+
+def judged_coverage(
+    need: str,
+    scored: Scored,
+    rows: np.ndarray,
+    probabilities: np.ndarray,
+    threshold: float,
+    relevance: np.ndarray,
+    allowed: np.ndarray | None,
+    ids: Sequence[str],
+    *,
+    need_top: int,
+) -> NeedCoverage:
+    """A need's status from the judge's probabilities over its candidate `rows`.
+
+    Served: some accepted initiative (p >= threshold) is open to the writer's region; it lists
+    those, best ranked first. Other-region-only: only initiatives limited to other regions are
+    accepted; it lists them. Gap: the judge accepts none. Whether the catalogue serves a need
+    does not depend on the user's filters; the programmes listed for it do.
+    """
+    accepted = probabilities >= threshold
+    open_rows = scored.factors[rows] >= 1.0
+    served = rows[accepted & open_rows]
+    elsewhere = rows[accepted & ~open_rows]
+    if len(served):
+        status, listed = NeedStatus.SERVED, served
+    elif len(elsewhere):
+        status, listed = NeedStatus.OTHER_REGION_ONLY, elsewhere
+    else:
+        status, listed = NeedStatus.GAP, rows[:0]
+    if allowed is not None:
+        listed = listed[allowed[listed]]
+    listed = listed[np.argsort(-relevance[listed], kind="stable")][:need_top]
+    p_open = probabilities[open_rows]
+    conf = scored.confidence * scored.factors
+    return NeedCoverage(
+        need,
+        status is NeedStatus.SERVED,
+        tuple(ids[r] for r in listed),
+        round(float(np.max(conf)) if conf.size else 0.0, 4),
+        status.value,
+        round(1.0 - float(p_open.max()) if p_open.size else 1.0, 4),
+    )
+
+
+def outside_field(
+    coverage: Sequence[NeedCoverage], field_similarity: float, field_floor: float
+) -> bool:
+    """A statement lies outside the catalogue's field when nothing serves any of its needs and
+    it is less like the catalogue than every need the judge was trained to call served."""
+    return (
+        bool(coverage)
+        and all(c.status == NeedStatus.GAP for c in coverage)
+        and field_similarity < field_floor
+    )
+
+
+def mark_out_of_scope(coverage: Sequence[NeedCoverage]) -> list[NeedCoverage]:
+    """The needs of a statement outside the field, each with status `out-of-scope`."""
+    return [replace(c, status=NeedStatus.OUT_OF_SCOPE.value) for c in coverage]

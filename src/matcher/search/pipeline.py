@@ -13,14 +13,24 @@ from dataclasses import replace
 import numpy as np
 
 from matcher.errors import InputError
+from matcher.reading.countries import resolve_country
 from matcher.reading.model import ClauseRead
 from matcher.reading.statement import Aspect, Reading, read_statement
 from matcher.search.calibration import Calibration
-from matcher.search.coverage import aspect_votes, need_coverage, served_needs
+from matcher.search.coverage import (
+    aspect_votes,
+    judge_candidates,
+    judged_coverage,
+    mark_out_of_scope,
+    need_coverage,
+    outside_field,
+    served_needs,
+)
+from matcher.search.judge import Judge
 from matcher.search.matches import make_match
 from matcher.search.ordering import xquad_order
 from matcher.search.request import Filters, allowed_mask, check_k, clean_query
-from matcher.search.results import Match, SearchResult
+from matcher.search.results import Match, NeedCoverage, SearchResult
 from matcher.search.retrieval import top_k
 from matcher.search.scoring import Scored, Scorer
 
@@ -66,6 +76,7 @@ def search(
     filters: Filters | None = None,
     min_score: float = 0.0,
     needs: Sequence[str] | None = None,
+    country: str | None = None,
 ) -> SearchResult:
     """The initiatives that serve a statement, best first, with why each matched.
 
@@ -74,12 +85,18 @@ def search(
     each need the catalogue serves gets its best programmes early, while a one-need statement
     ranks exactly as the engine scores that need.
 
+    Each need's status comes from the judge when the calibration carries one (it reads each
+    need against its best candidates), else from the gap model's threshold.
+
     Args:
         needs: the needs to search for instead of those read from the statement (the app's
             "drop a need / add a need"); the statement still gives the context.
+        country: the writer's country (a name or ISO code); without it, the first place the
+            statement names is taken as the writer's.
     """
     settings = scorer.settings
     k = check_k(k)
+    writer = resolve_country(country) if country is not None else None
     text, notices = clean_query(query)
     reading = read(scorer, calibration, text)
     aspects = list(reading.aspects)
@@ -93,7 +110,7 @@ def search(
     if not aspects:
         aspects = [Aspect(text, 1.0, -1, True)]
     allowed = allowed_mask(scorer.corpus, filters or Filters())
-    regions = reading.regions
+    regions = reading.regions if writer is None else ((writer.region,) if writer.region else ())
     need_texts = list(reading.needs)
     if not need_texts:
         notices = (*notices, NO_REQUEST)
@@ -111,8 +128,13 @@ def search(
     # the gap model's features, once per text (a need is usually also a part)
     features = {t: scorer.need_features(by_text[t]) for t in texts}
     gap_model = calibration.gap_model
-    coverage = (
-        need_coverage(
+    judge = calibration.judge
+    if judge is not None and need_texts:
+        coverage = judge_needs(
+            scorer, judge, [by_text[t] for t in need_texts], need_texts, allowed
+        )
+    elif need_texts:
+        coverage = need_coverage(
             need_texts,
             [by_text[t] for t in need_texts],
             np.vstack([by_text[t].final for t in need_texts]),
@@ -123,9 +145,8 @@ def search(
             need_top=settings.need_top,
             need_relative=settings.need_relative,
         )
-        if need_texts
-        else []
-    )
+    else:
+        coverage = []
     need_weight = np.array([a.p_need for a in aspects])
     if len(aspects) == 1:
         rows = top_k(whole.final, k, allowed)
@@ -168,4 +189,44 @@ def search(
         notices,
         reading.context,
         tuple(ClauseRead(c.text, c.kind.value, c.probability) for c in reading.clauses),
+        writer.name if writer is not None else "",
     )
+
+
+def judge_needs(
+    scorer: Scorer,
+    judge: Judge,
+    per_need: Sequence[Scored],
+    needs: Sequence[str],
+    allowed: np.ndarray | None,
+) -> list[NeedCoverage]:
+    """Each need's status from the judge, which reads every need against its best candidates
+    in one batch; a statement outside the catalogue's field has all its needs out-of-scope."""
+    rows = [judge_candidates(s, judge.candidates) for s in per_need]
+    pairs = [
+        (s.query, f"{scorer.corpus.initiatives[r].title}. {scorer.best_passage(int(r), s)}")
+        for s, rs in zip(per_need, rows, strict=True)
+        for r in rs
+    ]
+    probabilities = judge.probabilities(pairs)
+    coverage, start = [], 0
+    for need, s, rs in zip(needs, per_need, rows, strict=True):
+        p = probabilities[start : start + len(rs)]
+        start += len(rs)
+        coverage.append(
+            judged_coverage(
+                need,
+                s,
+                rs,
+                p,
+                judge.threshold,
+                s.final,
+                allowed,
+                scorer.ids,
+                need_top=scorer.settings.need_top,
+            )
+        )
+    likeness = max(scorer.field_similarity(s) for s in per_need)
+    if outside_field(coverage, likeness, judge.field_floor):
+        return mark_out_of_scope(coverage)
+    return coverage

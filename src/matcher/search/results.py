@@ -43,10 +43,11 @@ class NeedCoverage:
     results: tuple[str, ...]
     best_confidence: float
     status: str = "served"
-    """`served`, `gap` (nothing in the catalogue), or `other-region-only` (offered only to
-    other regions: `results` then names those programmes)."""
+    """`served` (`results`: the programmes that serve it), `gap` (nothing in the catalogue),
+    `other-region-only` (offered only to other regions: `results` then names those
+    programmes), or `out-of-scope` (the statement lies outside the catalogue's field)."""
     p_gap: float = 0.0
-    """The calibrated probability that nothing open to the writer serves this need."""
+    """The probability that nothing open to the writer serves this need."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,11 +75,14 @@ class SearchResult:
     notices: tuple[str, ...] = field(default=())
     context: ContextRead = field(default_factory=ContextRead)
     clauses: tuple[ClauseRead, ...] = ()
+    country: str = ""
+    """The writer's country as given (`--country`, the API's `country`); "" when not given."""
 
     @property
     def gaps(self) -> tuple[str, ...]:
-        """Needs that nothing in the catalogue serves."""
-        return tuple(n.text for n in self.needs if n.status == "gap")
+        """Needs that nothing in the catalogue serves (gaps, and the needs of a statement
+        outside the catalogue's field)."""
+        return tuple(n.text for n in self.needs if n.status in ("gap", "out-of-scope"))
 
     @property
     def other_region_only(self) -> tuple[str, ...]:
@@ -96,6 +100,7 @@ class SearchResult:
             "context": self.context.to_dict(),
             "clauses": [c.to_dict() for c in self.clauses],
             "notices": list(self.notices),
+            "country": self.country or None,
         }
 
 

@@ -393,3 +393,11 @@ class Scorer:
         np.add.at(out, self.owners, vectors)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return (out / np.where(norms > 0, norms, 1)).astype(np.float32)
+
+    def field_similarity(self, scored: Scored, signal: str = "minilm") -> float:
+        """How like the catalogue a scored text is: its cosine to the catalogue's mean passage
+        vector of one dense model (-1 when that model did not encode it)."""
+        vector = scored.query_vectors.get(signal)
+        if vector is None or signal not in self._field_vectors:
+            return -1.0
+        return float(vector @ self._field_vectors[signal])
