@@ -173,14 +173,27 @@ class OnnxJudge:
 def load_judge(folder: str | Path | None = None) -> OnnxJudge:
     """The judge in `folder` (default: the one shipped in the package), its files checked
     against the manifest; JudgeError, one line, when one is missing or changed."""
-    if folder is not None:
-        return _load(str(Path(folder).resolve()))
-    return _load(str(resources.files("matcher").joinpath(JUDGE_FOLDER)))
+    where = Path(folder).resolve() if folder is not None else None
+    path = where or Path(str(resources.files("matcher").joinpath(JUDGE_FOLDER)))
+    return _load(str(path), _stamp(path))
+
+
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Size and modification time of every file in the folder: a changed file means a new load
+    (and a new check against the manifest)."""
+    try:
+        return tuple(
+            (p.name, p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.iterdir())
+            if p.is_file()
+        )
+    except OSError:
+        return ()
 
 
 @lru_cache(maxsize=4)
-def _load(folder: str) -> OnnxJudge:
-    # one session per folder and process: the app and the server open many Matchers
+def _load(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> OnnxJudge:
+    # one session per folder, version and process: the app and the server open many Matchers
     path = Path(folder)
     manifest = JudgeManifest.read(path)
     check_folder(path, manifest)
