@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages import link
 from app_pages.downloads import brief_downloads
+from app_pages.interest import interest_downloads
 from app_pages.shared import (
     MATCH_COLOURS,
     STATEMENT,
@@ -215,3 +216,4 @@ brief = run(
 )
 if brief is not None:
     brief_downloads(brief, language())  # the brief speaks the interface's language
+interest_downloads(matcher, statement, shortlist, language())  # issue 23: letters of interest

@@ -22,6 +22,7 @@ COMMANDS = [
     "index",
     "search",
     "brief",
+    "interest",
     "overlaps",
     "review",
     "diff",

@@ -29,6 +29,7 @@ from matcher.api.guards import (
     install_error_handlers,
     require_token,
 )
+from matcher.api.interest import router as interest_router
 from matcher.api.live import LiveMatcher
 from matcher.api.models import (
     ID_PATTERN,
@@ -322,6 +323,7 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         live.current()
         return JSONResponse(dict(report.__dict__))
 
+    app.include_router(interest_router)
     return app
 
 

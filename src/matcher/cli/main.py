@@ -21,6 +21,8 @@ from matcher.cli.brief import cmd_brief
 from matcher.cli.corpus import cmd_corpus, cmd_show
 from matcher.cli.evaluate import cmd_eval
 from matcher.cli.index import cmd_index
+from matcher.cli.interest import HELP as INTEREST_FORMATS
+from matcher.cli.interest import cmd_interest
 from matcher.cli.output import error_line
 from matcher.cli.overlaps import cmd_diff, cmd_overlaps, cmd_similar
 from matcher.cli.review import cmd_review
@@ -134,6 +136,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shortlist", help="comma-separated initiative ids to include (default: top k)")
     p.add_argument("--k", type=int, default=10)
     p.set_defaults(func=cmd_brief)
+
+    p = sub.add_parser(
+        "interest", help="expression-of-interest letters, one per implementing organisation"
+    )
+    p.add_argument("text", nargs="*", help="the needs statement")
+    p.add_argument("--ids", required=True, help="comma-separated initiative ids, e.g. 1204,2209")
+    p.add_argument("--country", help="the writer's country, named in the letters")
+    p.add_argument(
+        "--lang", choices=LANGUAGES, help="the letters' language (default: the statement's)"
+    )
+    p.add_argument("--format", choices=["md", "eml", "docx"], default="md", help=INTEREST_FORMATS)
+    p.add_argument("-o", "--output", help="write to FILE instead of standard output")
+    p.set_defaults(func=cmd_interest)
 
     p = sub.add_parser("overlaps", help="duplicate and overlapping initiatives, with clusters")
     p.add_argument(
