@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import link
+from app_pages.demand_record import record_once
 from app_pages.downloads import brief_downloads
 from app_pages.interest import interest_downloads
 from app_pages.shared import (
@@ -159,6 +160,7 @@ with st.spinner(_("Matching…")):
 if result is None:
     st.stop()
 remember_read(result)
+record_once(matcher, result)  # only when MATCHER_DEMAND=on (issue 23)
 
 for notice in result.notices:
     st.warning(escape_md(notice))

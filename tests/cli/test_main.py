@@ -22,6 +22,7 @@ COMMANDS = [
     "index",
     "search",
     "brief",
+    "demand",
     "interest",
     "overlaps",
     "review",

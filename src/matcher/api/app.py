@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from matcher.api.config import ServerSettings
+from matcher.api.demand import install_demand, record_search
 from matcher.api.guards import (
     BodySizeLimit,
     NotFound,
@@ -155,12 +156,13 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         tags=["search"],
         responses=documented_errors(413, 422),
     )
-    def search(body: SearchRequest) -> Response:
+    def search(body: SearchRequest, request: Request) -> Response:
         """Initiatives for a needs statement, with its needs, gaps and context: exactly what
         `matcher search --json` prints for the same input."""
         result = live.current().search(
             body.query, k=body.k, filters=_filters(body), min_score=body.min_score
         )
+        record_search(request, result)  # only when MATCHER_DEMAND=on (api/demand.py)
         return JSONResponse(result.to_dict())
 
     @app.post(
@@ -324,6 +326,7 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         return JSONResponse(dict(report.__dict__))
 
     app.include_router(interest_router)
+    install_demand(app, settings)
     return app
 
 

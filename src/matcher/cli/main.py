@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from matcher.brief.model import BriefFormat
 from matcher.cli.brief import cmd_brief
 from matcher.cli.corpus import cmd_corpus, cmd_show
+from matcher.cli.demand import cmd_demand
 from matcher.cli.evaluate import cmd_eval
 from matcher.cli.index import cmd_index
 from matcher.cli.interest import HELP as INTEREST_FORMATS
@@ -117,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-score", type=_finite_float, default=0.0, help="drop results scoring below"
     )
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--record",
+        action="store_true",
+        help="record this search's needs, statuses and ids for the demand picture (`demand`)",
+    )
+    p.add_argument("--reviews", metavar="DIR", help="with --record: the review store's folder")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("brief", help="export a country brief (Markdown, CSV, JSON, Word or PDF)")
@@ -185,6 +192,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_review)
 
+    p = sub.add_parser(
+        "demand", help="what recorded searches asked: needs, recurring gaps, programmes, regions"
+    )
+    p.add_argument("--since", metavar="DATE", help="only searches from this day on (YYYY-MM-DD)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON (as GET /demand)")
+    out.add_argument("--csv", action="store_true", help="print CSV")
+    p.add_argument("--forget", action="store_true", help="delete recorded searches, say how many")
+    p.add_argument("--before", metavar="DATE", help="with --forget: only those before this day")
+    p.add_argument(
+        "--reviews",
+        metavar="DIR",
+        help="the review store's folder, where demand.sqlite3 lives (default: as `review`)",
+    )
+    p.set_defaults(func=cmd_demand)
+
     p = sub.add_parser("diff", help="word-level differences between two initiatives")
     p.add_argument("a")
     p.add_argument("b")
@@ -211,6 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    p.add_argument(
+        "--record-demand",
+        action="store_true",
+        help="record each search's needs for the demand picture (as MATCHER_DEMAND=on)",
     )
     p.set_defaults(func=cmd_serve)
     return parser
