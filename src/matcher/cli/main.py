@@ -159,7 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("overlaps", help="duplicate and overlapping initiatives, with clusters")
     p.add_argument(
-        "--class", dest="cls", choices=["verbatim", "near-duplicate", "family", "thematic-overlap"]
+        "--class",
+        dest="cls",
+        choices=["verbatim", "near-duplicate", "different-scope", "family", "thematic-overlap"],
     )
     p.add_argument("--min-score", type=float, default=0.0)
     p.add_argument("--json", action="store_true")

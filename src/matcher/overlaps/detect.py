@@ -57,6 +57,7 @@ from matcher.overlaps.evidence import (
     title_share,
     title_stem_of,
 )
+from matcher.overlaps.scope import ScopeEvidence, exclusive_phrases, scope_evidence
 from matcher.reading.metadata import TITLE_SPLIT, TITLE_STOP, words
 
 
@@ -65,6 +66,7 @@ class OverlapClass(StrEnum):
 
     VERBATIM = "verbatim"
     NEAR_DUPLICATE = "near-duplicate"
+    SCOPE = "different-scope"  # same programme, different scope (overlaps.scope)
     FAMILY = "family"
     THEMATIC = "thematic-overlap"
 
@@ -89,6 +91,7 @@ class OverlapSettings:
     twin_title_share: float = 0.6
     twin_title_cosine: float = 0.7
     related_cosine: float = 0.6
+    scope_phrases: int = 4
     max_cluster: int = 50
 
 
@@ -130,8 +133,6 @@ class OverlapCluster:
         return {"label": self.label, "ids": list(self.ids), "class": self.cls.value}
 
 
-
-
 def classify_pair(
     a: Initiative,
     b: Initiative,
@@ -140,14 +141,18 @@ def classify_pair(
     settings: OverlapSettings,
     relation: Relation | None = None,
     share: float = 0.0,
+    scope: ScopeEvidence | None = None,
 ) -> tuple[OverlapClass, str] | None:
     """The class of a pair and a one-line reason, or None when it is no overlap."""
     stem_a, stem_b = title_stem_of(a.title), title_stem_of(b.title)
     twin_title = share >= settings.twin_title_share and cosine >= settings.twin_title_cosine
     same_name = relation is not None and relation.kind is RelationKind.SAME_NAME
     near = cont >= settings.near_containment or cosine >= settings.twin_cosine
+    templated = (
+        scope is not None and scope.same_subject and len(scope.phrases) >= settings.scope_phrases
+    )
     # what differs is read only where a copy or twin rule may hold (most pairs are neither)
-    differs = differences(a, b) if (near or twin_title or same_name) else ()
+    differs = differences(a, b) if (near or twin_title or same_name or templated) else ()
     differs_in = f"; differs in: {', '.join(differs)}" if differs else ""
     if cont >= settings.verbatim_containment:
         shorter = (
@@ -173,6 +178,13 @@ def classify_pair(
         return OverlapClass.NEAR_DUPLICATE, (
             f"the same programme for another {' and '.join(differs)}: titles share "
             f"{share:.0%} of their words, cosine {cosine:.2f}{differs_in}"
+        )
+    if templated and differs and cosine >= settings.related_cosine:
+        assert scope is not None
+        return OverlapClass.SCOPE, (
+            f"same programme, different scope: one template ({len(scope.phrases)} phrases only "
+            f"these two share, e.g. '{scope.phrases[0]}'); {scope.describe(a.id, b.id)}"
+            + differs_in
         )
     if (
         len(stem_a) >= settings.family_stem_words
@@ -229,6 +241,7 @@ CANDIDATE = "candidate"
 _CLASS_EVIDENCE = {
     OverlapClass.VERBATIM: 1.0,
     OverlapClass.NEAR_DUPLICATE: 0.9,
+    OverlapClass.SCOPE: 0.9,
     OverlapClass.FAMILY: 0.8,
     OverlapClass.THEMATIC: 0.5,
 }
@@ -274,6 +287,7 @@ def score_pairs(
     hashed = [shingle_hashes(t, settings.shingle) for t in texts]
     relations = find_relations(initiatives)
     title_words = distinctive_title_words(initiatives)
+    phrases = exclusive_phrases(initiatives)
     neighbours = nearest_neighbours(vectors, settings.neighbours)
     density = local_density(vectors, neighbours)
     out = []
@@ -294,7 +308,8 @@ def score_pairs(
         cont = containment(hashed[i], hashed[j])
         relation = relations.get((i, j))
         share = title_share(title_words[i], title_words[j])
-        verdict = classify_pair(a, b, cont, cosine, settings, relation, share)
+        scope = scope_evidence(a, b, phrases[i], phrases[j]) if phrases[i] & phrases[j] else None
+        verdict = classify_pair(a, b, cont, cosine, settings, relation, share, scope)
         cls, reason = verdict if verdict else (None, _weak_reason(cont, cosine, relation))
         pair = OverlapPair(
             a=a.id,
@@ -304,7 +319,9 @@ def score_pairs(
             reason=reason,
             containment=round(cont, 4),
             cosine=round(cosine, 4),
-            differs=describe_difference(a, b),
+            differs=describe_difference(a, b)
+            if cls is not OverlapClass.SCOPE or scope is None
+            else f"scope: {scope.describe(a.id, b.id)}; {describe_difference(a, b)}",
         )
         local = float(density[i] + density[j]) / 2
         look = look_score(cont, cosine, share, relation, local, cls)
@@ -443,7 +460,3 @@ def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-(") + "…"
-
-
-
-
