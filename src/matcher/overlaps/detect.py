@@ -34,7 +34,7 @@ for review (`score_pairs`), classed or not; clusters are capped at `max_cluster`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
@@ -56,6 +56,14 @@ from matcher.overlaps.evidence import (
     stem_similarity,
     title_share,
     title_stem_of,
+)
+from matcher.overlaps.ranking import (
+    QueueModel,
+    lexical_similarity,
+    look_score,
+    queue_features,
+    shipped_queue_model,
+    word_weights,
 )
 from matcher.overlaps.scope import ScopeEvidence, exclusive_phrases, scope_evidence
 from matcher.reading.metadata import TITLE_SPLIT, TITLE_STOP, words
@@ -218,6 +226,8 @@ class ScoredPair:
     cls: OverlapClass | None
     look: float
     relation: str
+    features: tuple[float, ...] = field(default=(), compare=False, repr=False)
+    """The pair's evidence as the queue model reads it (`ranking.QUEUE_FEATURES`)."""
 
     @property
     def a(self) -> str:
@@ -238,49 +248,22 @@ class ScoredPair:
 CANDIDATE = "candidate"
 """The class shown for a candidate pair no class rule holds for."""
 
-_CLASS_EVIDENCE = {
-    OverlapClass.VERBATIM: 1.0,
-    OverlapClass.NEAR_DUPLICATE: 0.9,
-    OverlapClass.SCOPE: 0.9,
-    OverlapClass.FAMILY: 0.8,
-    OverlapClass.THEMATIC: 0.5,
-}
-_NAME_EVIDENCE = {RelationKind.SAME_NAME: 0.7, RelationKind.NAMES: 0.6, RelationKind.SHARED: 0.4}
-
-
-def look_score(
-    cont: float,
-    cosine: float,
-    share: float,
-    relation: Relation | None,
-    density: float = 0.0,
-    cls: OverlapClass | None = None,
-) -> float:
-    """How likely a pair is worth a look, as a noisy-or of independent evidence: shared
-    phrasing (containment), meaning, a name one text gives the other, shared distinctive title
-    words, and the class rule that holds (a flagged twin is worth a look even when its
-    neighbourhood is dense). Meaning is the cosine less the pair's local density (CSLS, Conneau et al.
-    2018: 2 cos - r_a - r_b, here cos - (r_a + r_b) / 2 over `density`), rescaled so a pair no
-    closer than its neighbourhood counts nothing and 0.3 above it everything: two generic
-    initiatives close to everything rank below two specific ones close to each other. A
-    ranking, not a probability fitted to judgements."""
-    meaning = min(1.0, max(0.0, (cosine - density) / 0.3))
-    name = _NAME_EVIDENCE[relation.kind] if relation is not None else 0.0
-    flagged = _CLASS_EVIDENCE[cls] if cls is not None else 0.0
-    miss = (1 - cont) * (1 - meaning) * (1 - name) * (1 - 0.5 * share) * (1 - flagged)
-    return round(1 - miss, 4)
-
 
 def score_pairs(
     initiatives: Sequence[Initiative],
     vectors: np.ndarray,
     settings: OverlapSettings | None = None,
+    *,
+    model: QueueModel | str | None = "shipped",
 ) -> list[ScoredPair]:
     """Every candidate pair with its evidence, class and review rank, most worth a look first.
 
     Candidates: MinHash LSH neighbours, cosine nearest neighbours, and pairs a name relates
-    (`relations.find_relations`).
+    (`relations.find_relations`). `model` ranks them (`ranking.QueueModel`; default the shipped
+    one); None, or no model shipped, ranks by the hand-set noisy-or of `look_score`.
     """
+    queue_model = shipped_queue_model() if model == "shipped" else model
+    assert queue_model is None or isinstance(queue_model, QueueModel)
     settings = settings or OverlapSettings()
     vectors = np.asarray(vectors, dtype=np.float32)
     texts = [ini.text for ini in initiatives]
@@ -288,8 +271,13 @@ def score_pairs(
     relations = find_relations(initiatives)
     title_words = distinctive_title_words(initiatives)
     phrases = exclusive_phrases(initiatives)
+    lexical = word_weights([ini.full_text for ini in initiatives])
     neighbours = nearest_neighbours(vectors, settings.neighbours)
     density = local_density(vectors, neighbours)
+    rank_of: dict[tuple[int, int], int] = {}
+    for i, row in enumerate(neighbours.tolist()):
+        for r, j in enumerate(row):
+            rank_of.setdefault((i, j), r)  # the first: a short row is padded with repeats
     out = []
     found = candidate_pairs(
         texts,
@@ -324,8 +312,32 @@ def score_pairs(
             else f"scope: {scope.describe(a.id, b.id)}; {describe_difference(a, b)}",
         )
         local = float(density[i] + density[j]) / 2
-        look = look_score(cont, cosine, share, relation, local, cls)
-        out.append(ScoredPair(pair, cls, look, relation.describe() if relation else ""))
+        look = look_score(
+            cont,
+            cosine,
+            share,
+            relation.kind.value if relation else None,
+            local,
+            cls.value if cls else None,
+        )
+        features = queue_features(
+            a,
+            b,
+            containment=cont,
+            cosine=cosine,
+            density=local,
+            share=share,
+            phrases=len(scope.phrases) if scope else 0,
+            relation=relation.kind.value if relation else None,
+            cls=cls.value if cls else None,
+            ranks=(rank_of.get((i, j), 99), rank_of.get((j, i), 99)),
+            lexical=lexical_similarity(lexical[i], lexical[j]),
+        )
+        described = relation.describe() if relation else ""
+        out.append(ScoredPair(pair, cls, look, described, tuple(features)))
+    if queue_model is not None and out:
+        looks = queue_model.probability(np.array([s.features for s in out])).round(4).tolist()
+        out = [replace(s, look=float(p)) for s, p in zip(out, looks, strict=True)]
     return sorted(out, key=lambda s: (-s.look, s.pair.a, s.pair.b))
 
 
