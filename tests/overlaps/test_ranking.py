@@ -106,3 +106,17 @@ def test_a_model_file_for_other_features_is_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps(good.to_dict()), encoding="utf-8")
     again = load_queue_model(str(path))
     assert again.intercept == 0.5 and again.provenance == {"x": 1}
+
+
+def test_a_flagged_twin_stays_first_whatever_the_model_says() -> None:
+    from matcher.overlaps.ranking import with_twin_evidence
+
+    assert with_twin_evidence(0.0, "verbatim") == 1.0
+    assert with_twin_evidence(0.1, "different-scope") == pytest.approx(1 - 0.9 * 0.1)
+    assert with_twin_evidence(0.1, "family") == 0.1 and with_twin_evidence(0.1, None) == 0.1
+    copies = [*ITEMS, ini("1003", "Precursor profiling again", ITEMS[0].text)]
+    vectors = np.vstack([VECTORS, VECTORS[:1]])
+    width = len(QUEUE_FEATURES)
+    against = QueueModel(np.zeros(width), -8.0, np.zeros(width), np.ones(width), {})
+    first = score_pairs(copies, vectors, model=against)[0]
+    assert (first.a, first.b) == ("1001", "1003") and first.look == 1.0

@@ -19,6 +19,8 @@ Class rules (evidence, not per-pair tuning; thresholds in `OverlapSettings`):
   differ; or containment >= 0.5; or cosine >= 0.85 with a shared title phrase or containment
   >= 0.3; or region/audience differ, titles share >= 60% of their distinctive words and
   cosine >= 0.7;
+* different-scope: the same programme for a narrower subject or population, written from one
+  template (overlaps.scope);
 * family: distinct components of one named programme: a shared title stem of 3+ words, or a
   name one carries and the other names (a suite listing its tools) with cosine >= 0.6;
 * thematic-overlap: different programmes with cosine >= 0.75 (on this catalogue the top 0.3% of
@@ -63,6 +65,7 @@ from matcher.overlaps.ranking import (
     look_score,
     queue_features,
     shipped_queue_model,
+    with_twin_evidence,
     word_weights,
 )
 from matcher.overlaps.scope import ScopeEvidence, exclusive_phrases, scope_evidence
@@ -337,7 +340,10 @@ def score_pairs(
         out.append(ScoredPair(pair, cls, look, described, tuple(features)))
     if queue_model is not None and out:
         looks = queue_model.probability(np.array([s.features for s in out])).round(4).tolist()
-        out = [replace(s, look=float(p)) for s, p in zip(out, looks, strict=True)]
+        out = [
+            replace(s, look=round(with_twin_evidence(p, s.cls.value if s.cls else None), 4))
+            for s, p in zip(out, looks, strict=True)
+        ]
     return sorted(out, key=lambda s: (-s.look, s.pair.a, s.pair.b))
 
 

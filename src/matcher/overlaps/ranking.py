@@ -136,6 +136,18 @@ def look_score(
     return round(1 - miss, 4)
 
 
+_TWIN_CLASSES = ("verbatim", "near-duplicate", "different-scope")
+
+
+def with_twin_evidence(probability: float, cls: str | None) -> float:
+    """The model's probability, with a copy or twin flag added by noisy-or: the labelled pairs
+    the model was fitted on hold none of them (they are all in the judged file kept apart), so
+    the model cannot know a flagged twin needs a decision first."""
+    if cls not in _TWIN_CLASSES:
+        return probability
+    return 1 - (1 - probability) * (1 - _CLASS_EVIDENCE[cls])
+
+
 def word_weights(texts: Sequence[str]) -> list[dict[str, float]]:
     """Each text as unit-length tf-idf weights of its words (stems of six letters, words of
     three letters or more): the specific words two texts share count, the field's do not."""
