@@ -9,6 +9,7 @@ import json
 
 import streamlit as st
 
+from app_pages.demand_record import demand_page, recording_notice
 from app_pages.shared import AUTO, LANG_CHOICE, language, tr
 from matcher.i18n.messages import LANGUAGE_NAMES, LANGUAGES, is_rtl
 
@@ -55,5 +56,7 @@ pages = [
     st.Page("app_pages/overlaps.py", title=_("Overlaps"), icon=":material/join_inner:"),
     st.Page("app_pages/review.py", title=_("Review overlaps"), icon=":material/rule:"),
     st.Page("app_pages/map.py", title=_("Map"), icon=":material/scatter_plot:"),
+    demand_page(lang),
 ]
+recording_notice(lang)  # says so when the deployment records searches (MATCHER_DEMAND=on)
 st.navigation(pages).run()

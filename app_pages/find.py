@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import link
+from app_pages.demand_record import record_once
 from app_pages.downloads import brief_downloads
+from app_pages.interest import interest_downloads
 from app_pages.shared import (
     MATCH_COLOURS,
     STATEMENT,
@@ -158,6 +160,7 @@ with st.spinner(_("Matching…")):
 if result is None:
     st.stop()
 remember_read(result)
+record_once(matcher, result)  # only when MATCHER_DEMAND=on (issue 23)
 
 for notice in result.notices:
     st.warning(escape_md(notice))
@@ -215,3 +218,4 @@ brief = run(
 )
 if brief is not None:
     brief_downloads(brief, language())  # the brief speaks the interface's language
+interest_downloads(matcher, statement, shortlist, language())  # issue 23: letters of interest

@@ -31,6 +31,7 @@ classes = [c.value for c in OverlapClass]
 class_names = {
     OverlapClass.VERBATIM.value: _("verbatim"),
     OverlapClass.NEAR_DUPLICATE.value: _("near-duplicate"),
+    OverlapClass.SCOPE.value: _("same programme, different scope"),
     OverlapClass.FAMILY.value: _("family"),
     OverlapClass.THEMATIC.value: _("thematic-overlap"),
 }

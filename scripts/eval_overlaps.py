@@ -37,18 +37,19 @@ def main() -> None:
     seconds = time.perf_counter() - start
     cls = {pair_key(p.a, p.b): p.cls for p in pairs}
     strong = {OverlapClass.VERBATIM, OverlapClass.NEAR_DUPLICATE}
+    twin_kinds = strong | {OverlapClass.SCOPE}  # a twin may be the same programme in another scope
 
     def keyset(rows: list[list[str]]) -> set[tuple[str, str]]:
         return {pair_key(a, b) for a, b in rows}
 
     verbatim, twins = keyset(judged["verbatim"]), keyset(judged["twins"])
     found_v = sum(cls.get(k) is OverlapClass.VERBATIM for k in verbatim)
-    found_t = sum(cls.get(k) in strong for k in twins)
+    found_t = sum(cls.get(k) in twin_kinds for k in twins)
     flagged = [k for k, c in cls.items() if c in strong]
     right = [k for k in flagged if k in verbatim | twins]
     print(f"overlaps + queue computed in {seconds:.2f} s ({len(queue)} candidate pairs)")
     print(f"verbatim found: {found_v}/{len(verbatim)}")
-    print(f"twins found as verbatim or near-duplicate: {found_t}/{len(twins)}")
+    print(f"twins found as verbatim, near-duplicate or different-scope: {found_t}/{len(twins)}")
     for k in sorted(twins):
         print(f"  {k[0]} ~ {k[1]}: {cls[k].value if k in cls else 'not flagged'}")
     print(
@@ -57,6 +58,15 @@ def main() -> None:
     )
     for k in sorted(set(flagged) - set(right)):
         print(f"  wrong flag: {k[0]} ~ {k[1]} ({cls[k].value})")
+    scoped = [k for k, c in cls.items() if c is OverlapClass.SCOPE]
+    judged_any = verbatim | twins | keyset(judged["thematic"])
+    judged_any |= {pair_key(a, b) for f in judged["families"] for a, b in combinations(f, 2)}
+    print(
+        f"different-scope flags that are judged twins: {len(set(scoped) & twins)}/{len(scoped)}"
+        f" (judged as any overlap: {len(set(scoped) & judged_any)})"
+    )
+    for k in sorted(set(scoped) - twins):
+        print(f"  different-scope, not a judged twin: {k[0]} ~ {k[1]}")
     for family in judged["families"]:
         whole = any(set(family) <= set(c.ids) for c in clusters)
         holder = [c.ids for c in clusters if set(family) & set(c.ids)]

@@ -401,7 +401,7 @@ def test_no_page_icon_is_fetched_from_the_internet(
     monkeypatch.setattr(st, "set_page_config", spy_config)
     monkeypatch.setattr(st, "Page", spy_page)
     start(tmp_path, monkeypatch, DATA / "mini.jsonl").run()
-    assert len(icons) == 6  # the favicon and five pages
+    assert len(icons) == 7  # the favicon and six pages (Demand: issue 23)
     # Streamlit draws a :material/...: favicon from fonts.gstatic.com (page icons come from its
     # bundled font); an emoji favicon is drawn locally
     favicon = icons[0]

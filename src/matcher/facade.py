@@ -25,6 +25,7 @@ from matcher.catalogue.diff import DiffSegment, diff_words
 from matcher.catalogue.model import Corpus, Initiative
 from matcher.catalogue.parse import load_corpus
 from matcher.errors import MatcherIndexError
+from matcher.interest.letters import Letter, check_ids, make_letters
 from matcher.overlaps.desk import OverlapDesk
 from matcher.overlaps.detect import OverlapCluster, OverlapPair, OverlapSettings, ScoredPair
 from matcher.overlaps.projection import Projection, fit_projection
@@ -224,6 +225,15 @@ class Matcher:
         return make_brief(
             result, ids or None, descriptions=descriptions, catalogue=self.catalogue_version()
         )
+
+    def interest_letters(
+        self, statement: str, ids: Sequence[str], *, country: str = ""
+    ) -> list[Letter]:
+        """Expression-of-interest letters, one per implementing organisation, for the chosen
+        programmes, each with the needs of the statement it serves (interest.letters)."""
+        check_ids(ids, self.corpus)  # a bad choice fails before the search
+        result = self.search(statement, k=min(MAX_K, len(self.corpus)))
+        return make_letters(result, ids, self.corpus, country=country)
 
     def catalogue_version(self) -> CatalogueVersion:
         """The catalogue this Matcher answers from: its hash, size and index build time."""

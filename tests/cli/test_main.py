@@ -22,6 +22,8 @@ COMMANDS = [
     "index",
     "search",
     "brief",
+    "demand",
+    "interest",
     "overlaps",
     "review",
     "diff",

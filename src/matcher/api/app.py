@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from matcher.api.config import ServerSettings
+from matcher.api.demand import install_demand, record_search
 from matcher.api.guards import (
     BodySizeLimit,
     NotFound,
@@ -29,6 +30,7 @@ from matcher.api.guards import (
     install_error_handlers,
     require_token,
 )
+from matcher.api.interest import router as interest_router
 from matcher.api.live import LiveMatcher
 from matcher.api.models import (
     ID_PATTERN,
@@ -154,7 +156,7 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         tags=["search"],
         responses=documented_errors(413, 422),
     )
-    def search(body: SearchRequest) -> Response:
+    def search(body: SearchRequest, request: Request) -> Response:
         """Initiatives for a needs statement, with its needs, gaps and context: exactly what
         `matcher search --json` prints for the same input."""
         result = live.current().search(
@@ -164,6 +166,7 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
             min_score=body.min_score,
             country=body.country,
         )
+        record_search(request, result)  # only when MATCHER_DEMAND=on (api/demand.py)
         return JSONResponse(result.to_dict())
 
     @app.post(
@@ -330,6 +333,8 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         live.current()
         return JSONResponse(dict(report.__dict__))
 
+    app.include_router(interest_router)
+    install_demand(app, settings)
     return app
 
 

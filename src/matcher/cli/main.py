@@ -19,8 +19,11 @@ from collections.abc import Sequence
 from matcher.brief.model import BriefFormat
 from matcher.cli.brief import cmd_brief
 from matcher.cli.corpus import cmd_corpus, cmd_show
+from matcher.cli.demand import cmd_demand
 from matcher.cli.evaluate import cmd_eval
 from matcher.cli.index import cmd_index
+from matcher.cli.interest import HELP as INTEREST_FORMATS
+from matcher.cli.interest import cmd_interest
 from matcher.cli.output import error_line
 from matcher.cli.overlaps import cmd_diff, cmd_overlaps, cmd_similar
 from matcher.cli.review import cmd_review
@@ -125,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-score", type=_finite_float, default=0.0, help="drop results scoring below"
     )
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--record",
+        action="store_true",
+        help="record this search's needs, statuses and ids for the demand picture (`demand`)",
+    )
+    p.add_argument("--reviews", metavar="DIR", help="with --record: the review store's folder")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("brief", help="export a country brief (Markdown, CSV, JSON, Word or PDF)")
@@ -145,9 +154,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=10)
     p.set_defaults(func=cmd_brief)
 
+    p = sub.add_parser(
+        "interest", help="expression-of-interest letters, one per implementing organisation"
+    )
+    p.add_argument("text", nargs="*", help="the needs statement")
+    p.add_argument("--ids", required=True, help="comma-separated initiative ids, e.g. 1204,2209")
+    p.add_argument("--country", help="the writer's country, named in the letters")
+    p.add_argument(
+        "--lang", choices=LANGUAGES, help="the letters' language (default: the statement's)"
+    )
+    p.add_argument("--format", choices=["md", "eml", "docx"], default="md", help=INTEREST_FORMATS)
+    p.add_argument("-o", "--output", help="write to FILE instead of standard output")
+    p.set_defaults(func=cmd_interest)
+
     p = sub.add_parser("overlaps", help="duplicate and overlapping initiatives, with clusters")
     p.add_argument(
-        "--class", dest="cls", choices=["verbatim", "near-duplicate", "family", "thematic-overlap"]
+        "--class",
+        dest="cls",
+        choices=["verbatim", "near-duplicate", "different-scope", "family", "thematic-overlap"],
     )
     p.add_argument("--min-score", type=float, default=0.0)
     p.add_argument("--json", action="store_true")
@@ -180,6 +204,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_review)
 
+    p = sub.add_parser(
+        "demand", help="what recorded searches asked: needs, recurring gaps, programmes, regions"
+    )
+    p.add_argument("--since", metavar="DATE", help="only searches from this day on (YYYY-MM-DD)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON (as GET /demand)")
+    out.add_argument("--csv", action="store_true", help="print CSV")
+    p.add_argument("--forget", action="store_true", help="delete recorded searches, say how many")
+    p.add_argument("--before", metavar="DATE", help="with --forget: only those before this day")
+    p.add_argument(
+        "--reviews",
+        metavar="DIR",
+        help="the review store's folder, where demand.sqlite3 lives (default: as `review`)",
+    )
+    p.set_defaults(func=cmd_demand)
+
     p = sub.add_parser("diff", help="word-level differences between two initiatives")
     p.add_argument("a")
     p.add_argument("b")
@@ -206,6 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    p.add_argument(
+        "--record-demand",
+        action="store_true",
+        help="record each search's needs for the demand picture (as MATCHER_DEMAND=on)",
     )
     p.set_defaults(func=cmd_serve)
     return parser

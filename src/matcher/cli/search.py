@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from matcher.cli.demand import record_search
 from matcher.cli.output import echo, error_line, open_matcher, print_json
 from matcher.errors import InputError
 from matcher.reading.countries import resolve_country
@@ -40,6 +41,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         min_score=args.min_score,
         country=args.country,
     )
+    record_search(args, result)  # only with --record or MATCHER_DEMAND=on (issue 23)
     if args.json:
         print_json(result.to_dict())
         return 0

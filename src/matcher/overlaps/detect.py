@@ -19,6 +19,8 @@ Class rules (evidence, not per-pair tuning; thresholds in `OverlapSettings`):
   differ; or containment >= 0.5; or cosine >= 0.85 with a shared title phrase or containment
   >= 0.3; or region/audience differ, titles share >= 60% of their distinctive words and
   cosine >= 0.7;
+* different-scope: the same programme for a narrower subject or population, written from one
+  template (overlaps.scope);
 * family: distinct components of one named programme: a shared title stem of 3+ words, or a
   name one carries and the other names (a suite listing its tools) with cosine >= 0.6;
 * thematic-overlap: different programmes with cosine >= 0.75 (on this catalogue the top 0.3% of
@@ -34,7 +36,7 @@ for review (`score_pairs`), classed or not; clusters are capped at `max_cluster`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
@@ -57,6 +59,16 @@ from matcher.overlaps.evidence import (
     title_share,
     title_stem_of,
 )
+from matcher.overlaps.ranking import (
+    QueueModel,
+    lexical_similarity,
+    look_score,
+    queue_features,
+    shipped_queue_model,
+    with_twin_evidence,
+    word_weights,
+)
+from matcher.overlaps.scope import ScopeEvidence, exclusive_phrases, scope_evidence
 from matcher.reading.metadata import TITLE_SPLIT, TITLE_STOP, words
 
 
@@ -65,6 +77,7 @@ class OverlapClass(StrEnum):
 
     VERBATIM = "verbatim"
     NEAR_DUPLICATE = "near-duplicate"
+    SCOPE = "different-scope"  # same programme, different scope (overlaps.scope)
     FAMILY = "family"
     THEMATIC = "thematic-overlap"
 
@@ -89,6 +102,7 @@ class OverlapSettings:
     twin_title_share: float = 0.6
     twin_title_cosine: float = 0.7
     related_cosine: float = 0.6
+    scope_phrases: int = 4
     max_cluster: int = 50
 
 
@@ -130,8 +144,6 @@ class OverlapCluster:
         return {"label": self.label, "ids": list(self.ids), "class": self.cls.value}
 
 
-
-
 def classify_pair(
     a: Initiative,
     b: Initiative,
@@ -140,14 +152,18 @@ def classify_pair(
     settings: OverlapSettings,
     relation: Relation | None = None,
     share: float = 0.0,
+    scope: ScopeEvidence | None = None,
 ) -> tuple[OverlapClass, str] | None:
     """The class of a pair and a one-line reason, or None when it is no overlap."""
     stem_a, stem_b = title_stem_of(a.title), title_stem_of(b.title)
     twin_title = share >= settings.twin_title_share and cosine >= settings.twin_title_cosine
     same_name = relation is not None and relation.kind is RelationKind.SAME_NAME
     near = cont >= settings.near_containment or cosine >= settings.twin_cosine
+    templated = (
+        scope is not None and scope.same_subject and len(scope.phrases) >= settings.scope_phrases
+    )
     # what differs is read only where a copy or twin rule may hold (most pairs are neither)
-    differs = differences(a, b) if (near or twin_title or same_name) else ()
+    differs = differences(a, b) if (near or twin_title or same_name or templated) else ()
     differs_in = f"; differs in: {', '.join(differs)}" if differs else ""
     if cont >= settings.verbatim_containment:
         shorter = (
@@ -173,6 +189,13 @@ def classify_pair(
         return OverlapClass.NEAR_DUPLICATE, (
             f"the same programme for another {' and '.join(differs)}: titles share "
             f"{share:.0%} of their words, cosine {cosine:.2f}{differs_in}"
+        )
+    if templated and differs and cosine >= settings.related_cosine:
+        assert scope is not None
+        return OverlapClass.SCOPE, (
+            f"same programme, different scope: one template ({len(scope.phrases)} phrases only "
+            f"these two share, e.g. '{scope.phrases[0]}'); {scope.describe(a.id, b.id)}"
+            + differs_in
         )
     if (
         len(stem_a) >= settings.family_stem_words
@@ -206,6 +229,8 @@ class ScoredPair:
     cls: OverlapClass | None
     look: float
     relation: str
+    features: tuple[float, ...] = field(default=(), compare=False, repr=False)
+    """The pair's evidence as the queue model reads it (`ranking.QUEUE_FEATURES`)."""
 
     @property
     def a(self) -> str:
@@ -226,56 +251,36 @@ class ScoredPair:
 CANDIDATE = "candidate"
 """The class shown for a candidate pair no class rule holds for."""
 
-_CLASS_EVIDENCE = {
-    OverlapClass.VERBATIM: 1.0,
-    OverlapClass.NEAR_DUPLICATE: 0.9,
-    OverlapClass.FAMILY: 0.8,
-    OverlapClass.THEMATIC: 0.5,
-}
-_NAME_EVIDENCE = {RelationKind.SAME_NAME: 0.7, RelationKind.NAMES: 0.6, RelationKind.SHARED: 0.4}
-
-
-def look_score(
-    cont: float,
-    cosine: float,
-    share: float,
-    relation: Relation | None,
-    density: float = 0.0,
-    cls: OverlapClass | None = None,
-) -> float:
-    """How likely a pair is worth a look, as a noisy-or of independent evidence: shared
-    phrasing (containment), meaning, a name one text gives the other, shared distinctive title
-    words, and the class rule that holds (a flagged twin is worth a look even when its
-    neighbourhood is dense). Meaning is the cosine less the pair's local density (CSLS, Conneau et al.
-    2018: 2 cos - r_a - r_b, here cos - (r_a + r_b) / 2 over `density`), rescaled so a pair no
-    closer than its neighbourhood counts nothing and 0.3 above it everything: two generic
-    initiatives close to everything rank below two specific ones close to each other. A
-    ranking, not a probability fitted to judgements."""
-    meaning = min(1.0, max(0.0, (cosine - density) / 0.3))
-    name = _NAME_EVIDENCE[relation.kind] if relation is not None else 0.0
-    flagged = _CLASS_EVIDENCE[cls] if cls is not None else 0.0
-    miss = (1 - cont) * (1 - meaning) * (1 - name) * (1 - 0.5 * share) * (1 - flagged)
-    return round(1 - miss, 4)
-
 
 def score_pairs(
     initiatives: Sequence[Initiative],
     vectors: np.ndarray,
     settings: OverlapSettings | None = None,
+    *,
+    model: QueueModel | str | None = "shipped",
 ) -> list[ScoredPair]:
     """Every candidate pair with its evidence, class and review rank, most worth a look first.
 
     Candidates: MinHash LSH neighbours, cosine nearest neighbours, and pairs a name relates
-    (`relations.find_relations`).
+    (`relations.find_relations`). `model` ranks them (`ranking.QueueModel`; default the shipped
+    one); None, or no model shipped, ranks by the hand-set noisy-or of `look_score`.
     """
+    queue_model = shipped_queue_model() if model == "shipped" else model
+    assert queue_model is None or isinstance(queue_model, QueueModel)
     settings = settings or OverlapSettings()
     vectors = np.asarray(vectors, dtype=np.float32)
     texts = [ini.text for ini in initiatives]
     hashed = [shingle_hashes(t, settings.shingle) for t in texts]
     relations = find_relations(initiatives)
     title_words = distinctive_title_words(initiatives)
+    phrases = exclusive_phrases(initiatives)
+    lexical = word_weights([ini.full_text for ini in initiatives])
     neighbours = nearest_neighbours(vectors, settings.neighbours)
     density = local_density(vectors, neighbours)
+    rank_of: dict[tuple[int, int], int] = {}
+    for i, row in enumerate(neighbours.tolist()):
+        for r, j in enumerate(row):
+            rank_of.setdefault((i, j), r)  # the first: a short row is padded with repeats
     out = []
     found = candidate_pairs(
         texts,
@@ -294,7 +299,8 @@ def score_pairs(
         cont = containment(hashed[i], hashed[j])
         relation = relations.get((i, j))
         share = title_share(title_words[i], title_words[j])
-        verdict = classify_pair(a, b, cont, cosine, settings, relation, share)
+        scope = scope_evidence(a, b, phrases[i], phrases[j]) if phrases[i] & phrases[j] else None
+        verdict = classify_pair(a, b, cont, cosine, settings, relation, share, scope)
         cls, reason = verdict if verdict else (None, _weak_reason(cont, cosine, relation))
         pair = OverlapPair(
             a=a.id,
@@ -304,11 +310,40 @@ def score_pairs(
             reason=reason,
             containment=round(cont, 4),
             cosine=round(cosine, 4),
-            differs=describe_difference(a, b),
+            differs=describe_difference(a, b)
+            if cls is not OverlapClass.SCOPE or scope is None
+            else f"scope: {scope.describe(a.id, b.id)}; {describe_difference(a, b)}",
         )
         local = float(density[i] + density[j]) / 2
-        look = look_score(cont, cosine, share, relation, local, cls)
-        out.append(ScoredPair(pair, cls, look, relation.describe() if relation else ""))
+        look = look_score(
+            cont,
+            cosine,
+            share,
+            relation.kind.value if relation else None,
+            local,
+            cls.value if cls else None,
+        )
+        features = queue_features(
+            a,
+            b,
+            containment=cont,
+            cosine=cosine,
+            density=local,
+            share=share,
+            phrases=len(scope.phrases) if scope else 0,
+            relation=relation.kind.value if relation else None,
+            cls=cls.value if cls else None,
+            ranks=(rank_of.get((i, j), 99), rank_of.get((j, i), 99)),
+            lexical=lexical_similarity(lexical[i], lexical[j]),
+        )
+        described = relation.describe() if relation else ""
+        out.append(ScoredPair(pair, cls, look, described, tuple(features)))
+    if queue_model is not None and out:
+        looks = queue_model.probability(np.array([s.features for s in out])).round(4).tolist()
+        out = [
+            replace(s, look=round(with_twin_evidence(p, s.cls.value if s.cls else None), 4))
+            for s, p in zip(out, looks, strict=True)
+        ]
     return sorted(out, key=lambda s: (-s.look, s.pair.a, s.pair.b))
 
 
@@ -443,7 +478,3 @@ def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-(") + "…"
-
-
-
-

@@ -81,6 +81,21 @@ def _title_words(ini: Initiative) -> set[str]:
     }
 
 
+@lru_cache(maxsize=65536)
+def title_subject_words(title: str) -> frozenset[str]:
+    """What a title is about: its words but stop words, generic words ("training", "program"),
+    audiences and places, whole (a plural -s folded), so "counter" and "counterdrug" differ."""
+    return frozenset(
+        w[:-1] if w.endswith("s") and len(w) > 4 else w
+        for w in _title_tokens(title)
+        if w not in TITLE_STOP
+        and w not in _GENERIC_TITLE
+        and w not in _AUDIENCES
+        and len(w) > 2
+        and not is_place(w.capitalize())
+    )
+
+
 def distinctive_title_words(
     initiatives: Sequence[Initiative], share: float = 0.04
 ) -> list[frozenset[str]]:
