@@ -24,6 +24,7 @@ from matcher.search.calibration import (
     calibration_key,
 )
 from matcher.search.encoders import Kind, normalize
+from matcher.search.judge import JudgeInput
 from matcher.settings import DEFAULT_PAGE, Settings
 
 DATA = Path(__file__).parent / "data"
@@ -123,20 +124,25 @@ def _calibration_for_fake_encoders() -> Iterator[None]:
 
 class KeywordJudge:
     """A judge tests can predict: the share of the need's words of five letters or more that
-    the passage holds (accepted from 0.5); outside the field below a likeness of -2, never."""
+    a candidate's passage holds (accepted from 0.5); outside the field below a likeness of -2,
+    never. It checks that it gets one feature row per candidate."""
 
     threshold = 0.5
     candidates = 4
     field_floor = -2.0
 
     def __init__(self) -> None:
-        self.calls: list[list[tuple[str, str]]] = []
+        self.calls: list[list[JudgeInput]] = []
 
-    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        self.calls.append(list(pairs))
+    def probabilities(self, needs: Sequence[JudgeInput]) -> list[np.ndarray]:
+        self.calls.append(list(needs))
         out = []
-        for need, passage in pairs:
-            wanted = {w for w in re.findall(r"\w+", need.lower()) if len(w) >= 5}
-            held = set(re.findall(r"\w+", passage.lower()))
-            out.append(len(wanted & held) / len(wanted) if wanted else 0.0)
-        return np.array(out)
+        for item in needs:
+            assert item.features.shape[0] == len(item.passages)
+            wanted = {w for w in re.findall(r"\w+", item.need.lower()) if len(w) >= 5}
+            shares = []
+            for passage in item.passages:
+                held = set(re.findall(r"\w+", passage.lower()))
+                shares.append(len(wanted & held) / len(wanted) if wanted else 0.0)
+            out.append(np.array(shares))
+        return out

@@ -13,14 +13,13 @@ from matcher.search.judge import JudgeError, JudgeManifest, check_folder, file_s
 def folder(tmp_path: Path, **changes: object) -> Path:
     where = tmp_path / "judge"
     where.mkdir()
-    for name in ("model_int8.onnx", "tokenizer.json"):
+    for name in ("judge.npz", "notes.txt"):
         (where / name).write_bytes(name.encode())
     manifest = {
         "threshold": 0.4,
-        "max_length": 128,
         "eval_candidates": 8,
         "field_floor": 0.1,
-        "weights_sha256": {n: file_sha256(where / n) for n in ("model_int8.onnx", "tokenizer.json")},
+        "weights_sha256": {n: file_sha256(where / n) for n in ("judge.npz", "notes.txt")},
         **changes,
     }
     (where / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
@@ -36,17 +35,17 @@ def test_an_intact_folder_passes_and_its_decision_settings_are_read(tmp_path: Pa
 
 def test_a_changed_weight_file_is_one_line_naming_it(tmp_path: Path) -> None:
     where = folder(tmp_path)
-    (where / "model_int8.onnx").write_bytes(b"other weights")
+    (where / "judge.npz").write_bytes(b"other weights")
     with pytest.raises(JudgeError) as err:
         load_judge(where)
-    assert "model_int8.onnx" in str(err.value) and "\n" not in str(err.value)
+    assert "judge.npz" in str(err.value) and "\n" not in str(err.value)
     assert "train_judge.py" in str(err.value)
 
 
 def test_a_missing_file_or_manifest_says_what_to_do(tmp_path: Path) -> None:
     where = folder(tmp_path)
-    (where / "tokenizer.json").unlink()
-    with pytest.raises(JudgeError, match="tokenizer.json is missing"):
+    (where / "notes.txt").unlink()
+    with pytest.raises(JudgeError, match=r"notes\.txt is missing"):
         load_judge(where)
     (where / "manifest.json").unlink()
     with pytest.raises(JudgeError, match="no manifest"):

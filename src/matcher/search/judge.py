@@ -1,22 +1,22 @@
-"""The judge: the probability that an initiative serves a need, read from the need and the
-initiative's best passage by a cross-encoder fine-tuned from all-MiniLM-L6-v2
-(`scripts/train_judge.py`), run with onnxruntime on the few candidates retrieval found.
+"""The judge: the probability that an initiative serves a need, for the few candidates
+retrieval found, trained by `scripts/train_judge.py` on labelled needs.
 
 Retrieval scores rank well but do not say whether the best result serves the need or only sits
-on a neighbouring theme ("fuel smuggling" next to drug trafficking); the judge reads both texts
-together. The shipped model is a folder of plain files under `data/judge/`: the int8 ONNX
-weights, the tokenizer and a manifest (training script, seed, data and weight hashes, the
-out-of-fold figures, the threshold chosen by cross-validation). The manifest is checked on
-load, so a changed or missing file is a one-line error, never a silent different answer.
-No torch here: onnxruntime and the `tokenizers` library only.
+on a neighbouring theme; the judge reads, per (need, candidate), retrieval's evidence and the
+products of the need's vectors with the candidate's (`judge_features`), with a logistic model
+whose weights, scaler and threshold were chosen by grouped cross-validation. It needs no model
+pass of its own: a need is judged in a fraction of a millisecond.
+
+The shipped judge is a folder of plain files under `data/judge/`: `judge.npz` (arrays, no
+pickle) and a manifest (training script, seed, data and weight hashes, the out-of-fold
+figures, the threshold, the out-of-scope floor). The manifest is checked on load, so a changed
+or missing file is a one-line error, never a silent different answer.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,16 +30,27 @@ from matcher.errors import ModelError
 
 JUDGE_FOLDER = "data/judge"
 MANIFEST = "manifest.json"
-MODEL = "model_int8.onnx"
-TOKENIZER = "tokenizer.json"
+WEIGHTS = "judge.npz"
 
 
 class JudgeError(ModelError):
     """The judge's folder is incomplete or does not match its manifest."""
 
 
+@dataclass(frozen=True)
+class JudgeInput:
+    """One need and its candidates as the judge reads them."""
+
+    need: str
+    """The need as searched (abbreviations spelt out, English field terms added)."""
+    passages: tuple[str, ...]
+    """Each candidate's "title. best passage", in candidate order."""
+    features: np.ndarray
+    """(candidates x features) rows of `judge_features.pair_features`."""
+
+
 class Judge(Protocol):
-    """Scores (need, passage) pairs; a deterministic fake stands in for it in tests."""
+    """Scores each need's candidates; a deterministic fake stands in for it in tests."""
 
     threshold: float
     """A candidate with a probability at or above this serves the need."""
@@ -49,8 +60,8 @@ class Judge(Protocol):
     """A statement whose needs are all gaps and whose likeness to the catalogue (MiniLM cosine
     to the catalogue's mean passage) is below this lies outside the catalogue's field."""
 
-    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        """p(the passage's initiative serves the need) for each (need, passage) pair."""
+    def probabilities(self, needs: Sequence[JudgeInput]) -> list[np.ndarray]:
+        """Per need, p(each candidate serves it), in candidate order."""
         ...
 
 
@@ -59,7 +70,6 @@ class JudgeManifest:
     """What the shipped judge was trained on and how it decides."""
 
     threshold: float
-    max_length: int
     candidates: int
     field_floor: float
     weights_sha256: dict[str, str]
@@ -72,7 +82,6 @@ class JudgeManifest:
             data = json.loads(where.read_text(encoding="utf-8"))
             return cls(
                 float(data["threshold"]),
-                int(data["max_length"]),
                 int(data["eval_candidates"]),
                 float(data.get("field_floor", float("-inf"))),
                 {str(k): str(v) for k, v in data["weights_sha256"].items()},
@@ -100,7 +109,7 @@ def file_sha256(path: Path) -> str:
 
 def check_folder(folder: Path, manifest: JudgeManifest) -> None:
     """Raise JudgeError naming the first file that is missing or differs from the manifest."""
-    for name in (MODEL, TOKENIZER):
+    for name in (WEIGHTS,):
         if name not in manifest.weights_sha256:
             raise JudgeError(f"the judge's manifest in {folder} lists no sha256 for {name}")
     for name, expected in manifest.weights_sha256.items():
@@ -119,58 +128,47 @@ def check_folder(folder: Path, manifest: JudgeManifest) -> None:
             )
 
 
-def _threads() -> int:
-    raw = os.environ.get("OMP_NUM_THREADS", "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else max(1, min(2, os.cpu_count() or 1))
-
-
-class OnnxJudge:
-    """The cross-encoder in a judge folder, run with onnxruntime (thread-safe)."""
+class LinearJudge:
+    """The logistic model in a judge folder: standardised features, one weight each."""
 
     def __init__(self, folder: Path, manifest: JudgeManifest) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
         self.folder = folder
         self.manifest = manifest
         self.threshold = manifest.threshold
         self.candidates = manifest.candidates
         self.field_floor = manifest.field_floor
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = _threads()
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         try:
-            self._session = ort.InferenceSession(
-                str(folder / MODEL), options, providers=["CPUExecutionProvider"]
-            )
-            tokenizer = Tokenizer.from_file(str(folder / TOKENIZER))
-        except Exception as exc:  # onnxruntime and tokenizers raise their own types
+            with np.load(folder / WEIGHTS, allow_pickle=False) as weights:
+                self._mean = np.asarray(weights["mean"], dtype=np.float64)
+                self._scale = np.asarray(weights["scale"], dtype=np.float64)
+                self._coef = np.asarray(weights["coef"], dtype=np.float64)
+                self._intercept = float(np.asarray(weights["intercept"]).reshape(-1)[0])
+        except (OSError, ValueError, KeyError) as exc:
             raise JudgeError(
-                f"the judge in {folder} cannot be loaded ({exc.__class__.__name__}); "
+                f"the judge's {WEIGHTS} in {folder} cannot be read ({exc.__class__.__name__}); "
                 "reinstall the package or run `python scripts/train_judge.py`"
             ) from None
-        tokenizer.enable_truncation(max_length=manifest.max_length)
-        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        self._tokenizer = tokenizer
-        self._inputs = {i.name for i in self._session.get_inputs()}
-        self._lock = threading.Lock()  # the tokenizer's padding state is shared
+        if not self._mean.shape == self._scale.shape == self._coef.shape:
+            raise JudgeError(
+                f"the judge's {WEIGHTS} in {folder} holds arrays of different sizes; "
+                "run `python scripts/train_judge.py`"
+            )
 
-    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        if not pairs:
-            return np.zeros(0)
-        with self._lock:
-            encoded = self._tokenizer.encode_batch(list(pairs))
-        feeds = {
-            "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
-            "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
-            "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
-        }
-        logits = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})
-        return 1.0 / (1.0 + np.exp(-np.asarray(logits[0], dtype=np.float64).reshape(-1)))
+    @property
+    def width(self) -> int:
+        """How many features a candidate's row holds."""
+        return int(self._coef.shape[0])
+
+    def probabilities(self, needs: Sequence[JudgeInput]) -> list[np.ndarray]:
+        out = []
+        for item in needs:
+            x = np.asarray(item.features, dtype=np.float64).reshape(-1, self.width)
+            z = ((x - self._mean) / self._scale) @ self._coef + self._intercept
+            out.append(1.0 / (1.0 + np.exp(-z)))
+        return out
 
 
-def load_judge(folder: str | Path | None = None) -> OnnxJudge:
+def load_judge(folder: str | Path | None = None) -> LinearJudge:
     """The judge in `folder` (default: the one shipped in the package), its files checked
     against the manifest; JudgeError, one line, when one is missing or changed."""
     where = Path(folder).resolve() if folder is not None else None
@@ -192,9 +190,9 @@ def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 @lru_cache(maxsize=4)
-def _load(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> OnnxJudge:
-    # one session per folder, version and process: the app and the server open many Matchers
+def _load(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> LinearJudge:
+    # read once per folder and version: the app and the server open many Matchers
     path = Path(folder)
     manifest = JudgeManifest.read(path)
     check_folder(path, manifest)
-    return OnnxJudge(path, manifest)
+    return LinearJudge(path, manifest)

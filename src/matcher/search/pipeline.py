@@ -16,7 +16,7 @@ from matcher.errors import InputError
 from matcher.reading.countries import resolve_country
 from matcher.reading.model import ClauseRead
 from matcher.reading.statement import Aspect, Reading, read_statement
-from matcher.search.calibration import Calibration
+from matcher.search.calibration import GAP_FEATURES, Calibration
 from matcher.search.coverage import (
     aspect_votes,
     judge_candidates,
@@ -26,7 +26,8 @@ from matcher.search.coverage import (
     outside_field,
     served_needs,
 )
-from matcher.search.judge import Judge
+from matcher.search.judge import Judge, JudgeInput
+from matcher.search.judge_features import SIGNALS, pair_features
 from matcher.search.matches import make_match
 from matcher.search.ordering import xquad_order
 from matcher.search.request import Filters, allowed_mask, check_k, clean_query
@@ -34,6 +35,9 @@ from matcher.search.results import Match, NeedCoverage, SearchResult
 from matcher.search.retrieval import top_k
 from matcher.search.scoring import Scored, Scorer
 
+FEATURE_DEPTH = 15
+"""How many of a need's best candidates set the maxima its judged candidates are measured from
+(as many as the judge's training dump holds)."""
 NO_REQUEST = (
     "We read no request in the statement, only context; results are for the "
     "statement as a whole. Say what you need (e.g. 'we need ...')."
@@ -131,7 +135,12 @@ def search(
     judge = calibration.judge
     if judge is not None and need_texts:
         coverage = judge_needs(
-            scorer, judge, [by_text[t] for t in need_texts], need_texts, allowed
+            scorer,
+            judge,
+            [by_text[t] for t in need_texts],
+            need_texts,
+            allowed,
+            [features[t][1] for t in need_texts],
         )
     elif need_texts:
         coverage = need_coverage(
@@ -199,33 +208,54 @@ def judge_needs(
     per_need: Sequence[Scored],
     needs: Sequence[str],
     allowed: np.ndarray | None,
+    gap_features: Sequence[np.ndarray],
 ) -> list[NeedCoverage]:
-    """Each need's status from the judge, which reads every need against its best candidates
-    in one batch; a statement outside the catalogue's field has all its needs out-of-scope."""
-    rows = [judge_candidates(s, judge.candidates) for s in per_need]
-    pairs = [
-        (s.query, f"{scorer.corpus.initiatives[r].title}. {scorer.best_passage(int(r), s)}")
-        for s, rs in zip(per_need, rows, strict=True)
-        for r in rs
-    ]
-    probabilities = judge.probabilities(pairs)
-    coverage, start = [], 0
-    for need, s, rs in zip(needs, per_need, rows, strict=True):
-        p = probabilities[start : start + len(rs)]
-        start += len(rs)
-        coverage.append(
-            judged_coverage(
-                need,
-                s,
-                rs,
-                p,
-                judge.threshold,
-                s.final,
-                allowed,
-                scorer.ids,
-                need_top=scorer.settings.need_top,
-            )
+    """Each need's status from the judge over its best candidates (one call for all needs); a
+    statement outside the catalogue's field has all its needs out-of-scope."""
+    inputs, judged = [], []
+    for s, anywhere in zip(per_need, gap_features, strict=True):
+        rows = judge_candidates(s, max(judge.candidates, FEATURE_DEPTH))
+        head = rows[: judge.candidates]
+        best = [scorer.best_passage_row(int(r), s) for r in head]
+        passage_vectors = {
+            signal: np.asarray(scorer.index.vectors[signal][best], dtype=np.float64)
+            for signal in SIGNALS
+            if signal in scorer.index.vectors
+        }
+        initiative_vectors = {
+            signal: scorer.initiative_vectors(signal)[head]
+            for signal in SIGNALS
+            if signal in scorer.index.vectors
+        }
+        features = pair_features(
+            s,
+            rows,
+            dict(zip(GAP_FEATURES, anywhere.tolist(), strict=True)),
+            passage_vectors,
+            initiative_vectors,
+            judge.candidates,
         )
+        passages = tuple(
+            f"{scorer.corpus.initiatives[int(r)].title}. {scorer.index.passages[b].text}"
+            for r, b in zip(head, best, strict=True)
+        )
+        inputs.append(JudgeInput(s.query, passages, features))
+        judged.append(head)
+    probabilities = judge.probabilities(inputs)
+    coverage = [
+        judged_coverage(
+            need,
+            s,
+            rows,
+            p,
+            judge.threshold,
+            s.final,
+            allowed,
+            scorer.ids,
+            need_top=scorer.settings.need_top,
+        )
+        for need, s, rows, p in zip(needs, per_need, judged, probabilities, strict=True)
+    ]
     likeness = max(scorer.field_similarity(s) for s in per_need)
     if outside_field(coverage, likeness, judge.field_floor):
         return mark_out_of_scope(coverage)

@@ -364,14 +364,19 @@ class Scorer:
         )
         return writer, anywhere
 
-    def best_passage(self, row: int, scored: Scored) -> str:
-        rows = np.flatnonzero(self.owners == row)
+    def best_passage_row(self, row: int, scored: Scored) -> int:
+        """The passage of initiative `row` that best matches a scored text (its index row)."""
+        rows = np.arange(self._starts[row], self._starts[row + 1])
         if len(rows) == 1 or not scored.passage_scores:
-            return self.index.passages[int(rows[0])].text
+            return int(rows[0])
         combined = np.zeros(len(rows))
         for signal, scores in scored.passage_scores.items():
             combined += scored.weights.get(signal, 0.0) * scores[rows]
-        return self.index.passages[int(rows[int(np.argmax(combined))])].text
+        return int(rows[int(np.argmax(combined))])
+
+    def best_passage(self, row: int, scored: Scored) -> str:
+        """The text of the passage of initiative `row` that best matches a scored text."""
+        return self.index.passages[self.best_passage_row(row, scored)].text
 
     def columns(self, scored: Sequence[Scored], allowed: np.ndarray | None) -> np.ndarray:
         """The initiatives xQuAD orders: those any part retrieved (and the filters allow)."""

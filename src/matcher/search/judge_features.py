@@ -1,0 +1,106 @@
+"""What the judge reads of a (need, candidate) pair: retrieval's own evidence and the products of
+the need's vectors with the candidate's, all computed already while scoring, so judging a need
+costs a fraction of a millisecond and no model pass.
+
+One definition serves training (`scripts/train_judge.py` dumps these rows) and the product.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from matcher.search.scoring import Scored
+
+RETRIEVAL_FEATURES = (
+    "fused",
+    "confidence",
+    "minilm",
+    "use",
+    "log1p_bm25",
+    "minilm_prf",
+    "use_prf",
+    "log1p_rank",
+    "top_fused_minus_fused",
+    "best_minilm_minus_minilm",
+    "best_use_minus_use",
+    "coverage",
+    "english",
+    "log_words",
+    "novelty",
+    "field_minilm",
+    "field_use",
+)
+PRODUCTS = (
+    ("minilm", "passage"),
+    ("use", "passage"),
+    ("minilm", "initiative"),
+    ("use", "initiative"),
+)
+"""The element-wise products of the need's vector with the candidate's best passage vector and
+with its initiative's mean passage vector, per dense model."""
+SIGNALS = ("minilm", "use")
+NEED_FEATURES = ("coverage", "english", "log_words", "novelty", "field_minilm", "field_use")
+"""The need's own gap features (calibration.GAP_FEATURES) every pair of it carries."""
+
+
+def _signal(values: Mapping[str, np.ndarray], name: str, n: int) -> np.ndarray:
+    return values[name] if name in values else np.zeros(n)
+
+
+def pair_features(
+    scored: Scored,
+    rows: np.ndarray,
+    need_features: Mapping[str, float],
+    passage_vectors: Mapping[str, np.ndarray],
+    initiative_vectors: Mapping[str, np.ndarray],
+    judged: int,
+) -> np.ndarray:
+    """The feature rows of a need's first `judged` candidates.
+
+    Args:
+        scored: The need scored over the catalogue.
+        rows: Its candidates, best fused (content) score first; the first `judged` are judged,
+            all of them set the maxima the gaps are measured from.
+        need_features: The need's gap features by name (calibration.GAP_FEATURES).
+        passage_vectors: Per dense model, each judged candidate's best passage vector
+            (`judged` x dim), in `rows` order.
+        initiative_vectors: Per dense model, each judged candidate's mean passage vector.
+        judged: How many candidates are judged.
+    """
+    n = len(scored.fused)
+    evidence = {s: _signal(scored.evidence, s, n) for s in (*SIGNALS, "bm25")}
+    moved = {s: _signal(scored.signals, s, n) for s in SIGNALS}
+    top_fused = float(scored.fused[rows[0]]) if len(rows) else 0.0
+    best = {s: float(evidence[s][rows].max()) if len(rows) else 0.0 for s in SIGNALS}
+    need = [float(need_features[name]) for name in NEED_FEATURES]
+    out = []
+    for j, r in enumerate(rows[:judged]):
+        retrieval = [
+            float(scored.fused[r]),
+            float(scored.confidence[r]),
+            float(evidence["minilm"][r]),
+            float(evidence["use"][r]),
+            math.log1p(max(0.0, float(evidence["bm25"][r]))),
+            float(moved["minilm"][r]),
+            float(moved["use"][r]),
+            math.log1p(j),
+            top_fused - float(scored.fused[r]),
+            best["minilm"] - float(evidence["minilm"][r]),
+            best["use"] - float(evidence["use"][r]),
+            *need,
+        ]
+        products = []
+        for signal, side in PRODUCTS:
+            query = scored.query_vectors.get(signal)
+            other = (passage_vectors if side == "passage" else initiative_vectors).get(signal)
+            if other is None:
+                raise ValueError(f"no {side} vectors of {signal} were given")
+            if query is None:  # the model did not encode this text: no likeness to read
+                products.append(np.zeros(other.shape[1]))
+            else:
+                products.append(np.asarray(query, dtype=np.float64) * other[j])
+        out.append(np.concatenate([np.array(retrieval), *products]))
+    return np.vstack(out) if out else np.zeros((0, len(RETRIEVAL_FEATURES)))
