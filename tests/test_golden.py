@@ -72,7 +72,7 @@ def test_region_awareness_labels_other_regions(matcher: Matcher) -> None:
     assert se_asia.region_note == "Limited to Southeast Asia"
 
 
-def test_torch_forward_equals_sentence_transformers(matcher: Matcher) -> None:
+def test_onnx_minilm_equals_sentence_transformers(matcher: Matcher) -> None:
     from sentence_transformers import SentenceTransformer
 
     from matcher.search.encoders import MiniLMEncoder
