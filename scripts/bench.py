@@ -62,10 +62,14 @@ def plain_minilm(m: Any) -> Callable[[str], list[str]]:
     over the same passages (their vectors are that model's: the engine's ONNX file reproduces
     it to 1e-5), best passage per initiative."""
     import faiss
+    import torch
     from sentence_transformers import SentenceTransformer
 
     from matcher.search.encoders import MiniLMEncoder
 
+    # torch's best on the shared 2 cores: with its default of one spinning thread per core a
+    # query took 100-500 ms p50 under load, with one thread 14 ms (2026-12-04)
+    torch.set_num_threads(1)
     model = SentenceTransformer(str(MiniLMEncoder.model_dir()), device="cpu")
     vectors = m.index.vectors["minilm"].astype("float32")
     index = faiss.IndexFlatIP(vectors.shape[1])
