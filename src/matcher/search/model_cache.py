@@ -156,12 +156,15 @@ def array_folder(
     key: str,
     source: Path,
     build: Callable[[], Mapping[str, np.ndarray]],
+    *,
+    also_from: tuple[Path, ...] = (),
 ) -> dict[str, np.ndarray]:
-    """Arrays built once by `build()` and saved as `.npy`, then memory-mapped read-only."""
+    """Arrays built once by `build()` and saved as `.npy`, then memory-mapped read-only;
+    `also_from` are further source files, recorded by sha256 in the manifest."""
 
     def make(tmp: Path) -> Mapping[str, object]:
         _write_arrays(tmp, build())
-        return {}
+        return {"also_from": {str(p): sha256_file(p) for p in also_from}}
 
     folder = artefact(root, kind, key, source, make)
     return {
