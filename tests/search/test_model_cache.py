@@ -106,3 +106,12 @@ def test_cache_root_follows_the_environment(
     monkeypatch.delenv("MATCHER_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "x"))
     assert model_cache.cache_root() == tmp_path / "x" / "coalition-matcher"
+
+
+def test_int8_minilm_has_a_fingerprint_of_its_own() -> None:
+    # its vectors differ from the float model's (cosine 0.98-0.99): an index or calibration
+    # fitted for one must be refused for the other
+    from matcher.search.encoders import MiniLMEncoder
+
+    float_fp, int8_fp = MiniLMEncoder().fingerprint(), MiniLMEncoder(int8=True).fingerprint()
+    assert float_fp != int8_fp and len(float_fp) == len(int8_fp) == 16
