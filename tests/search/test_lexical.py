@@ -49,3 +49,17 @@ def test_novelty_weighs_words_the_catalogue_never_uses_most() -> None:
     assert index.novelty("pangolin ivory") == 1.0
     # a rarer seen word lowers novelty less than a common one would
     assert index.novelty("dogs pangolin") < index.novelty("training pangolin")
+
+
+def test_bm25_is_imported_without_numba() -> None:
+    # numba's import and JIT compile cost a new process about a second (issue 22: cold start)
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from matcher.search.lexical import LexicalIndex;"
+        "s = LexicalIndex(['precursor chemicals', 'detector dogs']).scores('dogs');"
+        "assert s[1] > 0 == s[0]; print('numba' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -95,11 +95,13 @@ def embed_in_chunks(
         vectors = _load_chunk(path, len(part), encoder.dim) if path.exists() else None
         if vectors is None:
             vectors = np.zeros((len(part), encoder.dim), dtype=np.float32)
-            for b in range(0, len(part), batch):
-                vectors[b : b + batch] = encoder.encode(
-                    [texts[i] for i in part[b : b + batch]], kind="passage"
-                )
-                tick(len(part[b : b + batch]))
+            # batches of similar length: a batch is padded to its longest text, so a catalogue
+            # order batch of one long and 31 short passages costs 32 long ones
+            order = sorted(range(len(part)), key=lambda j: len(texts[part[j]]))
+            for b in range(0, len(order), batch):
+                slots = order[b : b + batch]
+                vectors[slots] = encoder.encode([texts[part[j]] for j in slots], kind="passage")
+                tick(len(slots))
             _save_whole(path, vectors)
             embedded += len(part)
         else:

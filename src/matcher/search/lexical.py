@@ -8,6 +8,7 @@ files of its own and can never go stale.
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
@@ -15,6 +16,26 @@ from functools import lru_cache
 import numpy as np
 
 _TOKEN = re.compile(r"(?u)\b\w\w*\b")
+
+
+def _bm25s() -> object:
+    """bm25s, imported with its numpy backend.
+
+    When numba is installed (another package pulls it in) bm25s imports it and JIT-compiles its
+    scorer on the first query: about 0.7 s of import and more of compiling per new process, for
+    nothing at a catalogue's size. numba is hidden while bm25s is imported (unless something
+    imported it already), then visible again to anyone else.
+    """
+    if "bm25s" in sys.modules or "numba" in sys.modules:
+        import bm25s
+
+        return bm25s
+    sys.modules["numba"] = None  # type: ignore[assignment]  # `import numba` raises ImportError
+    try:
+        import bm25s
+    finally:
+        del sys.modules["numba"]
+    return bm25s
 
 
 @lru_cache(maxsize=1)
@@ -37,12 +58,11 @@ class LexicalIndex:
     """BM25 over documents; `scores(query)` gives one score per document in input order."""
 
     def __init__(self, documents: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> None:
-        import bm25s
-
+        bm25s = _bm25s()
         self._stopwords = stopword_stems()
         corpus_tokens = [[t for t in analyze(d) if t not in self._stopwords] for d in documents]
         self.vocabulary = frozenset(w.lower() for d in documents for w in _TOKEN.findall(d))
-        self._retriever = bm25s.BM25(k1=k1, b=b)
+        self._retriever = bm25s.BM25(k1=k1, b=b, backend="numpy")  # type: ignore[attr-defined]
         self._retriever.index(corpus_tokens, show_progress=False)
         self._vocab = self._retriever.vocab_dict
         self._n = len(documents)
@@ -84,6 +104,7 @@ class LexicalIndex:
 
 @lru_cache(maxsize=1)
 def stopword_stems() -> frozenset[str]:
+    _bm25s()
     from bm25s.stopwords import STOPWORDS_EN
 
     return frozenset(analyze(" ".join(STOPWORDS_EN))) if _stemmer() else frozenset(STOPWORDS_EN)

@@ -114,6 +114,7 @@ class Scorer:
         self.stopwords = stopword_stems()
         self._initiative_vectors: dict[str, np.ndarray] = {}
         self._query_cache: dict[tuple[str, str], np.ndarray] = {}
+        self._prepared: dict[str, tuple[str, float]] = {}
         self._cache_lock = threading.Lock()
         self._factors: dict[tuple[str, ...], np.ndarray] = {}
         self._field_vectors = {
@@ -287,9 +288,11 @@ class Scorer:
         return np.vstack([found[t] for t in texts])
 
     def clear_query_cache(self) -> None:
-        """Forget cached query embeddings (benchmarks time the uncached path with it)."""
+        """Forget cached query embeddings and prepared texts (benchmarks time the uncached
+        path with it)."""
         with self._cache_lock:
             self._query_cache.clear()
+            self._prepared.clear()
 
     def prepare(self, texts: list[str]) -> tuple[list[str], list[float]]:
         """Texts as searched, and how English each is (0..1).
@@ -299,14 +302,21 @@ class Scorer:
         Spanish statement keeps the multilingual weighting.
         """
         out, english = [], []
-        for text in texts:
-            if self.settings.expand_abbreviations:
-                text = expand_abbreviations(text)
-            weight = english_weight(english_share(text, self.english_words))
-            if weight < 1.0 and self.settings.translate_terms:
-                text = translate_terms(text)
-            out.append(text)
-            english.append(weight)
+        for raw in texts:
+            with self._cache_lock:
+                found = self._prepared.get(raw)
+            if found is None:
+                text = expand_abbreviations(raw) if self.settings.expand_abbreviations else raw
+                weight = english_weight(english_share(text, self.english_words))
+                if weight < 1.0 and self.settings.translate_terms:
+                    text = translate_terms(text)
+                found = (text, weight)
+                with self._cache_lock:  # a statement is prepared to read it and to score it
+                    if len(self._prepared) >= QUERY_CACHE_SIZE:
+                        self._prepared.clear()
+                    self._prepared[raw] = found
+            out.append(found[0])
+            english.append(found[1])
         return out, english
 
     def _confidence(
