@@ -21,7 +21,7 @@ def record_search(args: argparse.Namespace, result: SearchResult) -> bool:
 
     if not (getattr(args, "record", False) or recording_on(os.environ)):
         return False
-    DemandStore(reviews_dir(args)).record(searched(result, getattr(args, "country", None) or ""))
+    DemandStore(reviews_dir(args)).record(searched(result))
     return True
 
 

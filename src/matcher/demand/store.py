@@ -99,7 +99,8 @@ def searched(result: SearchResult, country: str = "") -> DemandSearch:
     if not needs:
         status = "served" if result.results else "gap"
         needs = (DemandNeed(result.query, status, tuple(m.id for m in result.results[:3])),)
-    country = " ".join(country.split())[:100] or (result.context.places[:1] or ("",))[0]
+    given = country or result.country
+    country = " ".join(given.split())[:100] or (result.context.places[:1] or ("",))[0]
     return DemandSearch(
         at=datetime.now(UTC).isoformat(timespec="seconds"),
         country=country,
