@@ -95,6 +95,7 @@ def dump_candidates(gap_path: Path, train_path: Path, out: Path) -> None:
             s, rows, dict(zip(GAP_FEATURES, m.need_features(s)[1].tolist(), strict=True)),
             {sig: np.asarray(m.index.vectors[sig][best], dtype=np.float64) for sig in SIGNALS},
             {sig: scorer.initiative_vectors(sig)[head] for sig in SIGNALS}, CANDIDATES,
+            scorer.lexical.term_overlap(s.query, [int(r) for r in head]),
         )
         needs.append(dict(
             row, regions=list(regions), field=scorer.field_similarity(s),

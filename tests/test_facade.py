@@ -201,7 +201,7 @@ def test_the_judge_decides_each_need_in_one_batch(tmp_path, mini_corpus, fake_en
     assert len(judge.calls) == 1 and len(judge.calls[0]) == 2  # both needs in one call
     assert all(len(item.passages) == KeywordJudge.candidates for item in judge.calls[0])
     widths = {item.features.shape[1] for item in judge.calls[0]}
-    assert widths == {17 + 2 * 64 + 2 * 32}  # retrieval features, then the vector products
+    assert widths == {19 + 2 * 64 + 2 * 32}  # retrieval features, then the vector products
     serving = {m_.id: m_.needs for m_ in result.results}
     assert serving["1204"] == ("fentanyl in postal parcels",)
     assert all(not needs for i, needs in serving.items() if i != "1204")

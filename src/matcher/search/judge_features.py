@@ -32,6 +32,8 @@ RETRIEVAL_FEATURES = (
     "novelty",
     "field_minilm",
     "field_use",
+    "idf_share_held",
+    "rarest_missing_idf",
 )
 PRODUCTS = (
     ("minilm", "passage"),
@@ -57,6 +59,7 @@ def pair_features(
     passage_vectors: Mapping[str, np.ndarray],
     initiative_vectors: Mapping[str, np.ndarray],
     judged: int,
+    overlap: np.ndarray,
 ) -> np.ndarray:
     """The feature rows of a need's first `judged` candidates.
 
@@ -69,6 +72,8 @@ def pair_features(
             (`judged` x dim), in `rows` order.
         initiative_vectors: Per dense model, each judged candidate's mean passage vector.
         judged: How many candidates are judged.
+        overlap: (judged x 2) `LexicalIndex.term_overlap` of the need with each judged
+            candidate's text.
     """
     n = len(scored.fused)
     evidence = {s: _signal(scored.evidence, s, n) for s in (*SIGNALS, "bm25")}
@@ -91,6 +96,8 @@ def pair_features(
             best["minilm"] - float(evidence["minilm"][r]),
             best["use"] - float(evidence["use"][r]),
             *need,
+            float(overlap[j, 0]),
+            float(overlap[j, 1]),
         ]
         products = []
         for signal, side in PRODUCTS:

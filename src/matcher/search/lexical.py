@@ -72,6 +72,7 @@ class LexicalIndex:
                 df[t] = df.get(t, 0) + 1
         self._idf = {t: float(np.log((self._n + 1) / (c + 0.5))) for t, c in df.items()}
         self._unseen_idf = float(np.log((self._n + 1) / 0.5))
+        self._doc_terms = [frozenset(tokens) for tokens in corpus_tokens]
         self._lock = threading.Lock()
 
     def coverage(self, text: str) -> float:
@@ -92,6 +93,21 @@ class LexicalIndex:
         weights = [self._idf.get(t, self._unseen_idf) for t in terms]
         unseen = sum(w for t, w in zip(terms, weights, strict=True) if t not in self._idf)
         return unseen / sum(weights)
+
+    def term_overlap(self, text: str, rows: Sequence[int]) -> np.ndarray:
+        """Per document row: the IDF-weighted share of the text's content words the document
+        holds, and the IDF of the rarest one it lacks relative to a word no document uses
+        ("fuel smuggling" against a drug-smuggling programme lacks "fuel"). (len(rows) x 2)."""
+        terms = list(dict.fromkeys(t for t in analyze(text) if len(t) > 2 and t not in self._stopwords))
+        out = np.zeros((len(rows), 2))
+        if not terms:
+            return out
+        weights = np.array([self._idf.get(t, self._unseen_idf) for t in terms])
+        for i, row in enumerate(rows):
+            held = np.array([t in self._doc_terms[row] for t in terms])
+            out[i, 0] = float(weights[held].sum() / weights.sum())
+            out[i, 1] = float(weights[~held].max() / self._unseen_idf) if (~held).any() else 0.0
+        return out
 
     def scores(self, query: str) -> np.ndarray:
         terms = [t for t in analyze(query) if t in self._vocab and t not in self._stopwords]

@@ -234,6 +234,7 @@ def judge_needs(
             passage_vectors,
             initiative_vectors,
             judge.candidates,
+            scorer.lexical.term_overlap(s.query, [int(r) for r in head]),
         )
         passages = tuple(
             f"{scorer.corpus.initiatives[int(r)].title}. {scorer.index.passages[b].text}"
