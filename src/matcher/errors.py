@@ -23,6 +23,10 @@ class MatcherIndexError(MatcherError):
     exit_code = 4
 
 
+class IndexDamagedError(MatcherIndexError):
+    """A file of the loaded index changed in place under a server; it is being rebuilt."""
+
+
 class InputError(MatcherError):
     """A user-supplied argument (query, id, k, filter, batch file) is invalid."""
 

@@ -128,6 +128,7 @@ def test_wrong_dimension_vectors_are_detected(built: Path, mini_corpus, fake_enc
     manifest["files"]["vectors_use.npy"] = hashlib.sha256(
         (built / "vectors_use.npy").read_bytes()
     ).hexdigest()
+    manifest["sizes"]["vectors_use.npy"] = (built / "vectors_use.npy").stat().st_size
     (built / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(MatcherIndexError, match=r"shape \(6, 16\), expected \(6, 32\)"):
         load_index(built, mini_corpus, fake_encoders, Settings())

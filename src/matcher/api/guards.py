@@ -24,6 +24,7 @@ from matcher.api.models import ErrorBody
 from matcher.errors import (
     BusyError,
     CorpusError,
+    IndexDamagedError,
     InputError,
     MatcherError,
     MatcherIndexError,
@@ -41,9 +42,13 @@ def error_response(status: int, message: str, code: str, **headers: str) -> JSON
 
 _STATUS = {InputError: (422, "input"), CorpusError: (422, "catalogue"), BusyError: (409, "busy")}
 _STATUS_5XX = {MatcherIndexError: (503, "index"), ModelError: (503, "model")}
+RETRY_AFTER = "30"
+"""Seconds a client is told to wait while a damaged index is rebuilt."""
 
 
 def _matcher_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, IndexDamagedError):
+        return error_response(503, str(exc), "index-damaged", **{"Retry-After": RETRY_AFTER})
     for kind, (status, code) in (_STATUS | _STATUS_5XX).items():
         if isinstance(exc, kind):
             return error_response(status, str(exc), code)

@@ -13,6 +13,12 @@ a reader that raced the swap, its files differ from its manifest: the open then 
 fingerprint taken after it differs from the one taken before. Either way the old Matcher stays
 and the next request tries again. A catalogue imported but not yet indexed leaves the index
 stale; that state is remembered (`pending`) and the old Matcher serves until the index is rebuilt.
+
+A data file of the loaded index (vectors, FAISS file, passages) changed in place while its
+manifest did not (truncated, deleted, replaced: damage, not a build, which writes a new
+manifest) makes the index `damaged`: requests are answered 503 "index damaged, rebuilding" (the
+loaded Matcher may have memory-mapped the file that shrank) while one thread rebuilds the index
+from the catalogue with the loaded models; the rebuilt index is then picked up like any other.
 """
 
 from __future__ import annotations
@@ -25,9 +31,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from matcher.errors import MatcherError
+from matcher.catalogue.parse import load_corpus
+from matcher.errors import IndexDamagedError, MatcherError
 from matcher.facade import Matcher
-from matcher.search.index import MANIFEST
+from matcher.search.index import MANIFEST, data_files
+from matcher.search.index_build import build_index
 
 log = logging.getLogger("matcher.live")
 
@@ -70,11 +78,16 @@ class LiveMatcher:
         corpus_path: Path | None,
         *,
         reopen: Callable[[Matcher], Matcher] | None = None,
+        repair: Callable[[Matcher], object] | None = None,
     ) -> None:
         self._matcher = matcher
         self.corpus_path = corpus_path
         self._reopen = reopen or self._reopen_same
+        self._repair = repair or self._rebuild_same
         self._fingerprint = self.fingerprint()
+        self._data = self.data_fingerprint()
+        self.damaged: str | None = None
+        self._repairing: threading.Thread | None = None
         self._reload_lock = threading.Lock()
         self.pending: Pending | None = None
         self.loaded_at = time.time()
@@ -90,6 +103,16 @@ class LiveMatcher:
             calibration=old.calibration,
         )
 
+    def _rebuild_same(self, old: Matcher) -> object:
+        corpus = load_corpus(self.corpus_path) if self.corpus_path else old.corpus
+        return build_index(old.index_dir, corpus, old.encoders, old.settings)
+
+    def data_fingerprint(self) -> Fingerprint:
+        """The data files of the loaded index as they are on disk now."""
+        index = getattr(self._matcher, "index", None)
+        names = data_files(index.manifest) if index is not None else []
+        return tuple(file_fingerprint(self._matcher.index_dir / n) for n in names)
+
     def fingerprint(self) -> Fingerprint:
         """What says the index or the catalogue changed on disk."""
         paths = [self._matcher.index_dir / MANIFEST]
@@ -101,17 +124,53 @@ class LiveMatcher:
         """The Matcher to answer this request with: reopened first when the disk changed (by the
         first request that sees it; requests arriving during that reload get the old one)."""
         seen = self.fingerprint()
-        if seen == self._fingerprint:
-            return self._matcher
-        if self.pending is not None and self.pending.fingerprint == seen:
-            return self._matcher  # already tried this state: wait for the next change
-        if not self._reload_lock.acquire(blocking=False):
-            return self._matcher  # another thread is reloading; the old one answers meanwhile
-        try:
-            self._reload(seen)
-        finally:
-            self._reload_lock.release()
+        changed = seen != self._fingerprint
+        if (
+            changed
+            and (self.pending is None or self.pending.fingerprint != seen)
+            and self._reload_lock.acquire(blocking=False)  # else another thread is reloading
+        ):
+            try:
+                self._reload(seen)
+            finally:
+                self._reload_lock.release()
+        # the manifest is the one loaded: its data files must be too (else damage, not a build)
+        if (
+            self.damaged is None
+            and seen[0] == self._fingerprint[0]
+            and self.data_fingerprint() != self._data
+        ):
+            self._damage()
+        if self.damaged is not None:
+            raise IndexDamagedError(self.damaged)
         return self._matcher
+
+    def _damage(self) -> None:
+        """Answer 503 while one thread rebuilds the damaged index."""
+        with self._reload_lock:
+            if self.damaged is None:
+                self.damaged = "index damaged, rebuilding; try again in a minute"
+                log.error(
+                    "a file of the index in %s changed in place: rebuilding it",
+                    self._matcher.index_dir,
+                )
+                self._repairing = threading.Thread(target=self._run_repair, daemon=True)
+                self._repairing.start()
+
+    def _run_repair(self) -> None:
+        try:
+            self._repair(self._matcher)
+        except Exception as exc:  # the message says what to do; the server stays up
+            log.error("rebuilding the damaged index failed: %s", exc)
+            self.damaged = (
+                f"index damaged and rebuilding it failed ({str(exc)[:200]}); "
+                "run `matcher index build`"
+            )
+
+    def wait_repaired(self, seconds: float) -> None:
+        """Wait for a running repair (for tests and shutdown)."""
+        if self._repairing is not None:
+            self._repairing.join(seconds)
 
     def _reload(self, seen: Fingerprint) -> None:
         if seen == self._fingerprint:  # reloaded by the thread that held the lock before us
@@ -126,7 +185,9 @@ class LiveMatcher:
             log.info("index changed during a reload; the next request tries again")
             return
         self._matcher, self._fingerprint = fresh, seen
+        self._data = self.data_fingerprint()
         self.pending = None
+        self.damaged = None
         self.loaded_at = time.time()
         self.reloads += 1
         log.info("reloaded the index in %s", fresh.index_dir)

@@ -229,6 +229,7 @@ def _build_locked(
             "initiative_hashes": {i.id: i.content_hash for i in corpus},
             "stores": stores,
             "files": files,
+            "sizes": {name: (tmp / name).stat().st_size for name in files},
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         if inside:

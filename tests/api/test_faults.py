@@ -1,0 +1,137 @@
+"""Faults under a running server: damaged index files, and the server staying up through them.
+
+The index's data files are damaged the ways an operator or a failing disk does it (truncated in
+place, deleted, replaced by another file): every request is answered JSON, 503
+`index-damaged` while the index is rebuilt from the catalogue, then as before. A real
+`matcher serve` process gets the truncation (the memory-mapped read that used to kill it with
+SIGBUS).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matcher.catalogue.parse import load_corpus
+from matcher.errors import MatcherIndexError
+from matcher.search.index import MANIFEST, load_index, read_vectors
+from matcher.settings import Settings
+from tests.api.test_app import ROOT, SERVE, Served, free_port, http, is_error, wait_ready
+from tests.api.test_app import served as served
+from tests.conftest import DATA, HashingEncoder
+
+BODY = {"query": "detector dogs at airports", "k": 2}
+
+
+def damage(path: Path, how: str) -> None:
+    if how == "truncate":
+        os.truncate(path, path.stat().st_size // 3)
+    elif how == "delete":
+        path.unlink()
+    else:  # replaced: another file renamed over it (a new inode, the same size)
+        other = path.with_name("other.npy")
+        other.write_bytes(path.read_bytes()[::-1])
+        other.replace(path)
+
+
+@pytest.mark.parametrize("how", ["truncate", "delete", "replace"])
+def test_a_damaged_vector_file_is_503_json_then_rebuilt(served: Served, how: str) -> None:
+    before = served.client.post("/search", json=BODY)
+    assert before.status_code == 200
+    gate, rebuild = threading.Event(), served.live._repair
+    served.live._repair = lambda old: gate.wait(30) and rebuild(old)  # held while we look
+    damage(served.folder / "index" / "vectors_use.npy", how)
+    for path in ("/search", "/ready"):
+        answer = (
+            served.client.post(path, json=BODY) if path == "/search" else served.client.get(path)
+        )
+        body = is_error(answer, 503, "index-damaged")
+        assert "rebuilding" in body["error"] and answer.headers["retry-after"]
+    assert served.client.get("/health").status_code == 200
+    gate.set()
+    served.live.wait_repaired(60)
+    after = served.client.post("/search", json=BODY)
+    assert after.status_code == 200 and after.json() == before.json()
+    assert served.client.get("/ready").json()["reloads"] == 1
+
+
+def test_a_failed_repair_says_so_and_what_to_do(served: Served) -> None:
+    def fail(_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    served.live._repair = fail
+    os.truncate(served.folder / "index" / "vectors_minilm.npy", 100)
+    is_error(served.client.post("/search", json=BODY), 503, "index-damaged")
+    served.live.wait_repaired(10)
+    body = is_error(served.client.post("/search", json=BODY), 503, "index-damaged")
+    assert "failed" in body["error"] and "matcher index build" in body["error"]
+
+
+def test_sizes_and_counts_in_the_manifest_are_checked_on_load(
+    served: Served,
+) -> None:
+    index = served.folder / "index"
+    corpus = load_corpus(served.corpus)
+    encoders = {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)}
+    manifest = json.loads((index / MANIFEST).read_text())
+    assert manifest["sizes"]["vectors_use.npy"] == (index / "vectors_use.npy").stat().st_size
+    edited = {**manifest, "counts": {**manifest["counts"], "passages": 99}}
+    (index / MANIFEST).write_text(json.dumps(edited))
+    with pytest.raises(MatcherIndexError, match="counts"):
+        load_index(index, corpus, encoders, Settings())
+    (index / MANIFEST).write_text(json.dumps(manifest))
+    load_index(index, corpus, encoders, Settings())
+    with (index / "vectors_use.npy").open("ab") as fh:
+        fh.write(b"\0" * 16)
+    with pytest.raises(MatcherIndexError, match="bytes, the manifest says"):
+        load_index(index, corpus, encoders, Settings())
+
+
+def test_small_vector_files_are_read_into_memory_large_ones_mapped(tmp_path: Path) -> None:
+    path = tmp_path / "v.npy"
+    np.save(path, np.ones((4, 3), dtype=np.float32))
+    assert not isinstance(read_vectors(path), np.memmap)
+    assert isinstance(read_vectors(path, mmap_above=10), np.memmap)
+    os.truncate(path, path.stat().st_size - 8)
+    with pytest.raises(ValueError):
+        read_vectors(path)
+
+
+def test_a_served_process_survives_a_truncated_vector_file(tmp_path: Path) -> None:
+    port = free_port()
+    index = tmp_path / "index"
+    argv = ["--index", str(index), "--corpus", str(DATA / "mini.jsonl")]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVE.format(root=str(ROOT)), *argv, "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_ready(proc, base, 60)[0] == 200
+        status, before = http(f"{base}/search", BODY)
+        assert status == 200
+        os.truncate(index / "vectors_use.npy", 1000)
+        os.truncate(index / "vectors_minilm.npy", 1000)
+        status, body = http(f"{base}/search", BODY)
+        assert proc.poll() is None, "the server died of a truncated file"
+        assert (status, body["code"]) == (503, "index-damaged")
+        for _ in range(300):  # the rebuild on the fake encoder takes well under a second
+            status, body = http(f"{base}/search", BODY)
+            if status == 200:
+                break
+            assert proc.poll() is None and body["code"] == "index-damaged"
+            time.sleep(0.1)
+        assert status == 200 and body == before
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
