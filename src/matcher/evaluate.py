@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matcher.errors import InputError
+from matcher.catalogue.records import read_text
+from matcher.errors import CorpusError, InputError
 
 CUTOFF = 10
 RELEVANT = 2
@@ -34,12 +35,18 @@ class JudgedQuery:
 def load_queries(path: str | Path, *, judged: bool = True) -> list[JudgedQuery]:
     """Read a JSON list of {qid, query[, style, judgments, needs]}; InputError when malformed."""
     path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read ({exc})") from None
+        # a regular file within the import limit for a file read whole: never /dev/zero or a FIFO
+        text = read_text(
+            path,
+            expected="a JSON file: a list of {qid, query}",
+            too_large="a batch file read whole; split it into several batches",
+        )
+        data = json.loads(text)
+    except CorpusError as exc:
+        raise InputError(str(exc)) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
     if not isinstance(data, list):
