@@ -205,7 +205,7 @@ class FaissStore:
 
         data = faiss.serialize_index(self.index)
         with path.open("wb") as fh:
-            fh.write(memoryview(data))
+            fh.write(data.tobytes())
             fh.flush()
             os.fsync(fh.fileno())
 
