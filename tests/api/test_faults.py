@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -19,14 +20,30 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
+from matcher.api.app import create_app
+from matcher.api.config import ServerSettings
+from matcher.api.live import LiveMatcher
 from matcher.catalogue.parse import load_corpus
+from matcher.cli import main
 from matcher.errors import MatcherIndexError
+from matcher.facade import Matcher
 from matcher.search.index import MANIFEST, load_index, read_vectors
 from matcher.settings import Settings
-from tests.api.test_app import ROOT, SERVE, Served, free_port, http, is_error, wait_ready
+from tests.api.test_app import (
+    ROOT,
+    SERVE,
+    TOKEN,
+    Served,
+    free_port,
+    http,
+    is_error,
+    wait_ready,
+)
 from tests.api.test_app import served as served
 from tests.conftest import DATA, HashingEncoder
+from tests.filesystems import read_only, small_fs
 
 BODY = {"query": "detector dogs at airports", "k": 2}
 
@@ -135,3 +152,53 @@ def test_a_served_process_survives_a_truncated_vector_file(tmp_path: Path) -> No
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+# ------------------------------------------------------------------ bad imports, refused disks
+def _record(**changes: object) -> dict[str, object]:
+    return {
+        **json.loads((DATA / "mini.jsonl").read_text().splitlines()[0]),
+        "id": "3999",
+        **changes,
+    }
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (json.dumps(_record())[:-1] + ', "pillar": ' + "9" * 5000 + "}", "too long to read"),
+        (json.dumps(_record(title="bad \udc80 title")), "lone surrogate"),
+        (json.dumps(_record(regions=["\ud800"])), "lone surrogate"),
+    ],
+)
+def test_unreadable_numbers_and_lone_surrogates_are_4xx_and_one_cli_line(
+    served: Served, line: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer = served.client.post(
+        "/catalogue/import",
+        content=line.encode() + b"\n",
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/x-ndjson"},
+    )
+    assert message in is_error(answer, 422, "catalogue")["error"]
+    path = served.folder / "bad.jsonl"
+    path.write_text(line + "\n")
+    assert main(["corpus", "import", str(path)]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+
+
+def test_an_import_into_a_read_only_catalogue_folder_is_503(tmp_path: Path) -> None:
+    with small_fs(tmp_path / "fs", 512) as fs:
+        corpus = fs / "catalogue.jsonl"
+        shutil.copy(DATA / "mini.jsonl", corpus)
+        encoders = {"minilm": HashingEncoder("fake-a", 64), "use": HashingEncoder("fake-b", 32)}
+        opened = Matcher.open(tmp_path / "index", corpus=corpus, encoders=encoders)
+        client = TestClient(create_app(LiveMatcher(opened, corpus), ServerSettings(token=TOKEN)))
+        read_only(fs)
+        answer = client.post(
+            "/catalogue/import",
+            content=json.dumps(_record()).encode() + b"\n",
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        )
+        body = is_error(answer, 503, "storage")
+        assert "Read-only file system" in body["error"] and "MATCHER_CORPUS" in body["error"]

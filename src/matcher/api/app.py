@@ -275,7 +275,7 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         response_model=ReviewOut,
         tags=["reviews"],
         dependencies=guarded,
-        responses=documented_errors(401, 403, 404, 413, 422),
+        responses=documented_errors(401, 403, 404, 413, 422, 503),
     )
     def decide(body: DecideRequest) -> Response:
         """Record a reviewer's decision on a pair (`matcher review decide`); the pair leaves the
@@ -290,7 +290,7 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         response_model=ImportResponse,
         tags=["admin"],
         dependencies=guarded,
-        responses=documented_errors(401, 403, 409, 413, 422),
+        responses=documented_errors(401, 403, 409, 413, 422, 503),
         openapi_extra={
             "requestBody": {
                 "required": True,
@@ -311,7 +311,7 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         response_model=BuildReport,
         tags=["admin"],
         dependencies=guarded,
-        responses=documented_errors(401, 403, 409, 422),
+        responses=documented_errors(401, 403, 409, 422, 503),
     )
     def rebuild() -> Response:
         """Rebuild the index from the catalogue on disk (`matcher index build`); the next

@@ -52,7 +52,8 @@ def _matcher_error(request: Request, exc: Exception) -> Response:
     for kind, (status, code) in (_STATUS | _STATUS_5XX).items():
         if isinstance(exc, kind):
             return error_response(status, str(exc), code)
-    return error_response(500, str(exc), "storage")  # StorageError: the disk refused
+    # StorageError: the disk refused (read-only, full): the service is unavailable, not broken
+    return error_response(503, str(exc), "storage")
 
 
 def _validation_error(request: Request, exc: Exception) -> Response:
@@ -95,7 +96,8 @@ def documented_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Another build or import of the same folder or file is running.",
         413: "The request body is over the size cap.",
         422: "The request is invalid; the message says what to change.",
-        503: "The index or a model cannot be loaded.",
+        503: "The index or a model cannot be loaded, the index is being rebuilt, or the disk "
+        "refused a write (read-only, full).",
     }
     return {s: {"model": ErrorBody, "description": what[s]} for s in statuses}
 
