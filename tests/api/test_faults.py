@@ -202,3 +202,51 @@ def test_an_import_into_a_read_only_catalogue_folder_is_503(tmp_path: Path) -> N
         )
         body = is_error(answer, 503, "storage")
         assert "Read-only file system" in body["error"] and "MATCHER_CORPUS" in body["error"]
+
+
+# ------------------------------------------------------------------ every answer as documented
+ORIGIN = "https://coalition.example"
+
+
+def test_error_answers_carry_the_cors_headers_of_their_route(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 413 (the body cap), a 422, a 404 and an unexpected 500 to an allowed origin: the
+    browser must see "too large", not a CORS failure."""
+    app = create_app(served.live, ServerSettings(cors_origins=(ORIGIN,), max_body_bytes=2048))
+    client = TestClient(app, raise_server_exceptions=False)
+    head = {"Origin": ORIGIN}
+    answers = [
+        (client.post("/search", content=b"x" * 4096, headers=head), 413),
+        (client.post("/search", json={"query": "dogs", "k": 0}, headers=head), 422),
+        (client.get("/initiatives/9999", headers=head), 404),
+    ]
+    monkeypatch.setattr(served.live.current(), "search", lambda *a, **k: 1 / 0)
+    answers.append((client.post("/search", json={"query": "dogs"}, headers=head), 500))
+    for answer, status in answers:
+        assert answer.status_code == status, answer.text
+        assert answer.headers["access-control-allow-origin"] == ORIGIN
+        assert set(answer.json()) == {"error", "code"}
+
+
+def test_a_refused_cors_preflight_is_the_json_error_shape(served: Served) -> None:
+    client = TestClient(create_app(served.live, ServerSettings(cors_origins=(ORIGIN,))))
+    refused = client.options(
+        "/search",
+        headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST"},
+    )
+    body = is_error(refused, 400, "cors")
+    assert "origin" in body["error"] and "MATCHER_CORS_ORIGINS" in body["error"]
+    allowed = client.options(
+        "/search", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST"}
+    )
+    assert allowed.status_code == 200
+
+
+def test_k_must_be_a_whole_number_and_head_health_answers(served: Served) -> None:
+    for k in (5.0, 5.5, "5"):
+        body = is_error(
+            served.client.post("/search", json={"query": "dogs", "k": k}), 422, "invalid-request"
+        )
+        assert body["error"].startswith("k:")
+    assert served.client.head("/health").status_code == 200

@@ -25,6 +25,8 @@ from matcher.api.config import ServerSettings
 from matcher.api.guards import (
     BodySizeLimit,
     NotFound,
+    UnexpectedErrors,
+    cors,
     documented_errors,
     install_error_handlers,
     require_token,
@@ -110,23 +112,20 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         ),
     )
     install_error_handlers(app)
-    if settings.cors_origins:
-        from fastapi.middleware.cors import CORSMiddleware
-
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type"],
-        )
     app.state.live = live
+    # the last added is outermost: CORS wraps every answer, the 413 and the 500 included
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(cors, origins=settings.cors_origins)
     guarded = [Depends(require_token(settings.token))]
 
     @app.get("/health", response_model=Health, tags=["service"])
     def health() -> dict[str, str]:
-        """The process is up (it may still be loading; see `/ready`)."""
+        """The process is up (it may still be loading; see `/ready`). HEAD answers too."""
         return {"status": "ok"}
+
+    app.head("/health", include_in_schema=False)(health)  # load balancers probe with HEAD
 
     @app.get("/ready", response_model=Ready, tags=["service"], responses=documented_errors(503))
     def ready() -> dict[str, Any]:

@@ -149,6 +149,58 @@ class BodySizeLimit:
         await response(scope, receive, send)
 
 
+# ---------------------------------------------------------------------- the last resort
+class UnexpectedErrors:
+    """ASGI middleware inside CORS: an unexpected exception is logged with its traceback and
+    answered 500 JSON here, so the answer still passes through CORS (Starlette's own last
+    resort sits outside every middleware, so its 500 lacked the CORS headers)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            if started:  # half an answer went out: nothing to do but drop the connection
+                raise
+            request = Request(scope)
+            await _unexpected_error(request, exc)(scope, receive, send)
+
+
+def cors(app: ASGIApp, origins: tuple[str, ...]) -> ASGIApp:
+    """Starlette's CORS middleware, answering a refused preflight in the API's error shape."""
+    from starlette.middleware.cors import CORSMiddleware
+
+    class JsonCors(CORSMiddleware):
+        def preflight_response(self, request_headers: Any) -> Response:
+            answer = super().preflight_response(request_headers)
+            if answer.status_code != 400:
+                return answer
+            why = bytes(answer.body).decode("utf-8", "replace")
+            headers = {k: v for k, v in answer.headers.items() if k.startswith("access-control")}
+            return error_response(
+                400, f"{why}; allowed origins are set by MATCHER_CORS_ORIGINS", "cors", **headers
+            )
+
+    return JsonCors(
+        app,
+        allow_origins=list(origins),
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type"],
+    )
+
+
 # ---------------------------------------------------------------------- auth
 _bearer = HTTPBearer(auto_error=False, description="The token of MATCHER_API_TOKEN.")
 
