@@ -271,20 +271,35 @@ def remove_stray_folders(parent: Path) -> None:
         shutil.rmtree(item, ignore_errors=True)
 
 
+def previous_index(index_dir: Path) -> Path | None:
+    """The previous index a build set aside (`.matcher-old-<pid>-<name>`) before its second
+    rename, when the folder itself is absent: a build died between its two renames."""
+    if index_dir.exists() or not index_dir.parent.is_dir():
+        return None
+    for item in sorted(index_dir.parent.iterdir()):
+        ours = item.name.startswith(OLD_PREFIX) and item.name.endswith(f"-{index_dir.name}")
+        if ours and (item / MANIFEST).exists():
+            return item
+    return None
+
+
 def recover_interrupted_swap(index_dir: Path) -> None:
     """If a build died between its two renames, put the previous index back; then remove the
-    temporary folders of builds whose process is gone."""
+    temporary folders of builds whose process is gone. A folder that cannot be written is
+    left as it is (index_status then says where the previous index is)."""
     if not index_dir.parent.exists():
         return
     with lock_if_free(index_dir) as free:
-        if not free:  # a running build is between its renames: the gap is its to close
+        if not free:  # a running build is between its renames (or the folder is read-only)
             return
         if index_dir.exists():
             remove_stray_folders(index_dir.parent)
             return
-        for item in index_dir.parent.iterdir():
-            if item.name.startswith(OLD_PREFIX) and item.name.endswith(f"-{index_dir.name}"):
-                item.rename(index_dir)
+        old = previous_index(index_dir)
+        if old is not None:
+            try:
+                old.rename(index_dir)
+            except OSError:
                 return
 
 
@@ -303,11 +318,19 @@ def index_status(
 ) -> dict[str, Any]:
     """A JSON-ready description of the index folder: present, current, counts, or what is wrong."""
     status: dict[str, Any] = {"index_dir": str(index_dir)}
+    recover_interrupted_swap(index_dir)  # a build that died between its renames: put it back
     try:
         manifest = check_index(index_dir, corpus, encoders, settings)
     except MatcherIndexError as exc:
+        problem = str(exc)
+        old = previous_index(index_dir)
+        if old is not None:  # it could not be put back (a read-only folder, a running build)
+            problem = (
+                f"a build stopped between its renames; the previous index is intact in {old}: "
+                f"rename it to {index_dir} (`mv {old} {index_dir}`), or run `matcher index build`"
+            )
         status.update(
-            state="missing" if not (index_dir / MANIFEST).exists() else "stale", problem=str(exc)
+            state="missing" if not (index_dir / MANIFEST).exists() else "stale", problem=problem
         )
         return status
     status.update(
