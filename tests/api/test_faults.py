@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -250,3 +251,84 @@ def test_k_must_be_a_whole_number_and_head_health_answers(served: Served) -> Non
         )
         assert body["error"].startswith("k:")
     assert served.client.head("/health").status_code == 200
+
+
+# ------------------------------------------------------------------ slow bodies, heavy batches
+def test_a_body_sent_too_slowly_is_408_json() -> None:
+    import asyncio
+
+    from matcher.api.guards import BodySizeLimit
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        raise AssertionError("the handler must not run")
+
+    async def slow_receive() -> dict[str, Any]:
+        await asyncio.sleep(30)  # a client that never finishes its body
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/search", "headers": []}
+    asyncio.run(BodySizeLimit(app, limit=1024, timeout=0.2)(scope, slow_receive, send))
+    assert sent[0]["status"] == 408
+    assert json.loads(sent[1]["body"])["code"] == "timeout"
+
+
+def _batch(statements: int, needs: int) -> dict[str, Any]:
+    text = (
+        "We need "
+        + ", ".join(
+            f"{w} training"
+            for w in ["dog", "customs", "port", "lab", "postal", "border", "forensic", "airport"][
+                :needs
+            ]
+        )
+        + "."
+    )
+    return {"queries": [{"qid": str(n), "query": text} for n in range(statements)], "k": 2}
+
+
+def test_a_batch_over_the_work_budget_is_413_before_any_search(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = create_app(served.live, ServerSettings(max_batch_needs=20))
+    client = TestClient(app)
+    searched: list[str] = []
+    real = served.live.current().search
+    monkeypatch.setattr(
+        served.live.current(), "search", lambda q, **kw: searched.append(q) or real(q, **kw)
+    )
+    assert client.post("/search/batch", json=_batch(5, 4)).status_code == 200  # 20 needs
+    searched.clear()
+    body = is_error(client.post("/search/batch", json=_batch(6, 4)), 413, "too-much-work")
+    assert "over 20 needs" in body["error"] and searched == []
+
+
+def test_more_batches_at_once_than_allowed_is_429(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = TestClient(create_app(served.live, ServerSettings(max_batches_at_once=1)))
+    entered, release = threading.Event(), threading.Event()
+    real = served.live.current().search
+
+    def held(q: str, **kw: Any) -> Any:
+        entered.set()
+        release.wait(30)
+        return real(q, **kw)
+
+    monkeypatch.setattr(served.live.current(), "search", held)
+    first: list[Any] = []
+    worker = threading.Thread(
+        target=lambda: first.append(client.post("/search/batch", json=_batch(1, 1)))
+    )
+    worker.start()
+    assert entered.wait(30)
+    second = client.post("/search/batch", json=_batch(1, 1))
+    body = is_error(second, 429, "busy")
+    assert second.headers["retry-after"] and "try again" in body["error"]
+    release.set()
+    worker.join(30)
+    assert first[0].status_code == 200

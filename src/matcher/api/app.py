@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -25,6 +26,7 @@ from matcher.api.config import ServerSettings
 from matcher.api.guards import (
     BodySizeLimit,
     NotFound,
+    TooMuchWork,
     UnexpectedErrors,
     cors,
     documented_errors,
@@ -62,7 +64,7 @@ from matcher.overlaps.detect import OverlapClass
 from matcher.overlaps.reviews import ReviewStore, default_reviews_dir, export_rows, review_queue
 from matcher.search.index_build import BuildReport, build_index
 from matcher.search.results import batch_line, similar_payload
-from matcher.settings import MAX_K
+from matcher.settings import MAX_K, MAX_QUERY_CHARS
 from matcher.version import __version__
 
 log = logging.getLogger("matcher.server")
@@ -115,10 +117,13 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
     app.state.live = live
     # the last added is outermost: CORS wraps every answer, the 413 and the 500 included
     app.add_middleware(UnexpectedErrors)
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit, limit=settings.max_body_bytes, timeout=settings.body_timeout
+    )
     if settings.cors_origins:
         app.add_middleware(cors, origins=settings.cors_origins)
     guarded = [Depends(require_token(settings.token))]
+    batches = threading.BoundedSemaphore(settings.max_batches_at_once)
 
     @app.get("/health", response_model=Health, tags=["service"])
     def health() -> dict[str, str]:
@@ -165,26 +170,24 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         "/search/batch",
         response_model=BatchResponse,
         tags=["search"],
-        responses=documented_errors(413, 422),
+        responses=documented_errors(413, 422, 429),
     )
     def search_batch(body: BatchRequest) -> Response:
         """Several statements with the same options; one line each, as `matcher search --batch`
         prints them. A bad filter fails the whole batch (422); a statement that cannot be
-        searched gets its own `error` and the others their answers."""
-        matcher = live.current()
-        filters = _filters(body)
-        matcher.check_filters(filters)
-        lines = []
-        for q in body.queries:
-            try:
-                result = matcher.search(
-                    q.query, k=body.k, filters=filters, min_score=body.min_score
-                )
-            except InputError as exc:
-                lines.append(batch_line(q.qid, None, str(exc)))
-            else:
-                lines.append(batch_line(q.qid, result))
-        return JSONResponse({"lines": lines})
+        searched gets its own `error` and the others their answers. A batch asking for more
+        than MATCHER_MAX_BATCH_NEEDS needs in all is refused (413) before any search."""
+        check_work(body, settings.max_batch_needs)
+        if not batches.acquire(blocking=False):
+            raise TooMuchWork(
+                429,
+                f"this worker is answering {settings.max_batches_at_once} batches already; "
+                "try again in a few seconds",
+            )
+        try:
+            return JSONResponse({"lines": _batch_lines(live.current(), body)})
+        finally:
+            batches.release()
 
     @app.post(
         "/brief",
@@ -322,6 +325,37 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         return JSONResponse(dict(report.__dict__))
 
     return app
+
+
+def check_work(body: BatchRequest, budget: int) -> None:
+    """Refuse a batch whose statements hold more needs in all than `budget`, before any
+    search: the needs are read as the search will read them (each its own retrieval)."""
+    from matcher.reading.needs import split_needs
+
+    needs = 0
+    for n, q in enumerate(body.queries, 1):
+        needs += len(split_needs(q.query[:MAX_QUERY_CHARS])) if q.query.strip() else 0
+        if needs > budget:
+            raise TooMuchWork(
+                413,
+                f"this batch asks for over {budget} needs in all (statements times the needs "
+                f"read in each; {needs} by statement {n}); send fewer or shorter statements "
+                "per request",
+            )
+
+
+def _batch_lines(matcher: Matcher, body: BatchRequest) -> list[dict[str, Any]]:
+    filters = _filters(body)
+    matcher.check_filters(filters)
+    lines = []
+    for q in body.queries:
+        try:
+            result = matcher.search(q.query, k=body.k, filters=filters, min_score=body.min_score)
+        except InputError as exc:
+            lines.append(batch_line(q.qid, None, str(exc)))
+        else:
+            lines.append(batch_line(q.qid, result))
+    return lines
 
 
 def _known(matcher: Matcher, initiative_id: str) -> Initiative:

@@ -8,6 +8,7 @@ and an unexpected exception as 500, logged here with its traceback and answered 
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from collections.abc import Callable
@@ -94,7 +95,10 @@ def documented_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "State-changing endpoints are off (no MATCHER_API_TOKEN configured).",
         404: "No such initiative.",
         409: "Another build or import of the same folder or file is running.",
-        413: "The request body is over the size cap.",
+        408: "The request body did not arrive within MATCHER_BODY_TIMEOUT seconds.",
+        413: "The request body is over the size cap, or a batch asks for more work (statements "
+        "times needs) than MATCHER_MAX_BATCH_NEEDS.",
+        429: "More batches at once than MATCHER_MAX_BATCHES_AT_ONCE; try again (Retry-After).",
         422: "The request is invalid; the message says what to change.",
         503: "The index or a model cannot be loaded, the index is being rebuilt, or the disk "
         "refused a write (read-only, full).",
@@ -111,9 +115,10 @@ class BodySizeLimit:
     the API's error shape.)
     """
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, timeout: float = 30.0) -> None:
         self.app = app
         self.limit = limit
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -125,8 +130,19 @@ class BodySizeLimit:
             return
         messages: list[Message] = []
         size = 0
+        deadline = asyncio.get_running_loop().time() + self.timeout
         while True:
-            message = await receive()
+            try:  # a client sending a byte a second must not hold a worker
+                left = deadline - asyncio.get_running_loop().time()
+                message = await asyncio.wait_for(receive(), max(left, 0.001))
+            except TimeoutError:
+                await error_response(
+                    408,
+                    f"the request body did not arrive within {self.timeout:g} s; send it at once",
+                    "timeout",
+                    Connection="close",
+                )(scope, receive, send)
+                return
             messages.append(message)
             if message["type"] != "http.request":
                 break
@@ -243,6 +259,21 @@ class NotFound(Exception):
     """A path naming something the catalogue does not hold (404)."""
 
 
+class TooMuchWork(Exception):
+    """A request over the work budget (413), or more batches at once than allowed (429)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _too_much_work(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, TooMuchWork)
+    if exc.status == 429:
+        return error_response(429, str(exc), "busy", **{"Retry-After": "5"})
+    return error_response(413, str(exc), "too-much-work")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Answer every error in the API's shape."""
     app.add_exception_handler(MatcherError, _matcher_error)
@@ -252,4 +283,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(
         NotFound, lambda request, exc: error_response(404, str(exc), "not-found")
     )
+    app.add_exception_handler(TooMuchWork, _too_much_work)
     app.add_exception_handler(Exception, _unexpected_error)
