@@ -27,6 +27,10 @@ class IndexDamagedError(MatcherIndexError):
     """A file of the loaded index changed in place under a server; it is being rebuilt."""
 
 
+class NotReadyError(MatcherIndexError):
+    """The server listens but is still opening or building its index (503 `starting`)."""
+
+
 class InputError(MatcherError):
     """A user-supplied argument (query, id, k, filter, batch file) is invalid."""
 

@@ -332,3 +332,37 @@ def test_more_batches_at_once_than_allowed_is_429(
     release.set()
     worker.join(30)
     assert first[0].status_code == 200
+
+
+# ------------------------------------------------------------------ listening before the build
+def test_the_server_answers_503_starting_while_the_index_is_opened(served: Served) -> None:
+    gate, steps = threading.Event(), []
+
+    def slow_open(step: Any) -> Any:
+        step("building the index (a large import)")
+        steps.append("building")
+        gate.wait(30)
+        return served.live.current()
+
+    live = LiveMatcher.opening(slow_open, served.corpus)
+    client = TestClient(create_app(live, ServerSettings()))
+    assert client.get("/health").status_code == 200
+    body = is_error(client.get("/ready"), 503, "starting")
+    assert "building the index (a large import)" in body["error"] and " s)" in body["error"]
+    is_error(client.post("/search", json=BODY), 503, "starting")
+    gate.set()
+    live.wait_open(30)
+    assert client.get("/ready").status_code == 200
+    assert client.post("/search", json=BODY).status_code == 200
+
+
+def test_an_index_that_cannot_be_opened_is_said_by_ready(served: Served) -> None:
+    def failing(step: Any) -> Any:
+        raise MatcherIndexError("no index in /srv/index; run `matcher index build`")
+
+    live = LiveMatcher.opening(failing, served.corpus)
+    live.wait_open(30)
+    client = TestClient(create_app(live, ServerSettings()))
+    body = is_error(client.get("/ready"), 503, "starting")
+    assert "could not open its index" in body["error"] and "matcher index build" in body["error"]
+    assert client.get("/health").status_code == 200

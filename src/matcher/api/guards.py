@@ -30,6 +30,7 @@ from matcher.errors import (
     MatcherError,
     MatcherIndexError,
     ModelError,
+    NotReadyError,
 )
 
 log = logging.getLogger("matcher.server")
@@ -50,6 +51,8 @@ RETRY_AFTER = "30"
 def _matcher_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, IndexDamagedError):
         return error_response(503, str(exc), "index-damaged", **{"Retry-After": RETRY_AFTER})
+    if isinstance(exc, NotReadyError):
+        return error_response(503, str(exc), "starting", **{"Retry-After": "5"})
     for kind, (status, code) in (_STATUS | _STATUS_5XX).items():
         if isinstance(exc, kind):
             return error_response(status, str(exc), code)

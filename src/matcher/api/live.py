@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from matcher.catalogue.parse import load_corpus
-from matcher.errors import IndexDamagedError, MatcherError
+from matcher.errors import IndexDamagedError, MatcherError, NotReadyError
 from matcher.facade import Matcher
 from matcher.search.index import MANIFEST, data_files
 from matcher.search.index_build import build_index
@@ -72,6 +72,11 @@ class LiveMatcher:
             never building).
     """
 
+    _matcher: Matcher
+    _starting: tuple[str, float] | None
+    _failed: str | None
+    _opener: threading.Thread | None = None
+
     def __init__(
         self,
         matcher: Matcher,
@@ -92,6 +97,8 @@ class LiveMatcher:
         self.pending: Pending | None = None
         self.loaded_at = time.time()
         self.reloads = 0
+        self._starting = None
+        self._failed = None
 
     def _reopen_same(self, old: Matcher) -> Matcher:
         return Matcher.open(
@@ -102,6 +109,47 @@ class LiveMatcher:
             build=False,
             calibration=old.calibration,
         )
+
+    @classmethod
+    def opening(
+        cls, open_fn: Callable[[Callable[[str], None]], Matcher], corpus_path: Path | None
+    ) -> LiveMatcher:
+        """A LiveMatcher that answers 503 `starting` (with what it is doing and for how long)
+        while a thread opens the index with `open_fn`, building it first when it must: the
+        server listens at once instead of after the build. `open_fn` is given a function to
+        tell the step it is at."""
+        live = cls.__new__(cls)
+        live.corpus_path = corpus_path
+        live._reopen, live._repair = live._reopen_same, live._rebuild_same
+        live._reload_lock = threading.Lock()
+        live.pending, live.damaged, live._repairing = None, None, None
+        live.reloads, live.loaded_at = 0, 0.0
+        live._starting = ("opening the index", time.monotonic())
+        live._failed = None
+
+        def step(what: str) -> None:
+            live._starting = (what, time.monotonic())
+
+        def run() -> None:
+            try:
+                opened = open_fn(step)
+            except Exception as exc:  # said by every request; the process stays up for /health
+                log.error("the index could not be opened: %s", exc)
+                live._failed = f"the server could not open its index: {str(exc)[:300]}"
+                return
+            live._matcher = opened
+            live._fingerprint, live._data = live.fingerprint(), live.data_fingerprint()
+            live.loaded_at = time.time()
+            live._starting = None
+
+        live._opener = threading.Thread(target=run, daemon=True, name="matcher-open")
+        live._opener.start()
+        return live
+
+    def wait_open(self, seconds: float) -> None:
+        """Wait for the opening thread (tests, scripts)."""
+        if self._opener is not None:
+            self._opener.join(seconds)
 
     def _rebuild_same(self, old: Matcher) -> object:
         corpus = load_corpus(self.corpus_path) if self.corpus_path else old.corpus
@@ -123,6 +171,14 @@ class LiveMatcher:
     def current(self) -> Matcher:
         """The Matcher to answer this request with: reopened first when the disk changed (by the
         first request that sees it; requests arriving during that reload get the old one)."""
+        if self._starting is not None:
+            if self._failed is not None:
+                raise NotReadyError(self._failed)
+            what, since = self._starting
+            raise NotReadyError(
+                f"starting: {what} (for {time.monotonic() - since:.0f} s); /ready answers 200 "
+                "when the index is loaded"
+            )
         seen = self.fingerprint()
         changed = seen != self._fingerprint
         if (

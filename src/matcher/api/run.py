@@ -3,8 +3,10 @@ load the models, run uvicorn.
 
 With one worker the application is built here and handed to uvicorn. With more, each uvicorn
 worker process builds its own through `app_from_env`, from the environment `serve` sets, and
-opens the same index folder read-only; the index is checked (and built when stale) once, here,
-before the workers start.
+opens the same index folder read-only. Either way the server listens at once: the index is
+opened (and built first when missing or stale, after a large import say) by a thread while
+`/ready` answers 503 `starting` saying what it is doing; workers that find the index stale
+build it one after the other under the build lock (the second reuses the first's vectors).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,11 +25,8 @@ if TYPE_CHECKING:
 from matcher.api.config import ServerSettings
 from matcher.api.live import LiveMatcher
 from matcher.catalogue.parse import load_corpus
-from matcher.errors import InputError, MatcherIndexError
+from matcher.errors import InputError
 from matcher.facade import Matcher
-from matcher.search import encoders as models
-from matcher.search.index import check_index
-from matcher.settings import Settings
 
 log = logging.getLogger("matcher.server")
 
@@ -69,6 +69,28 @@ def open_live(index_dir: Path, corpus_path: Path) -> LiveMatcher:
     return LiveMatcher(opened, corpus_path)
 
 
+def open_steps(index_dir: Path, corpus_path: Path, step: Callable[[str], None]) -> Matcher:
+    """What `open_live` does, telling each step to `step` (for /ready while it runs)."""
+    import sys
+
+    def tell(reason: str) -> None:
+        step(f"building the index ({reason.split(';')[0]})")
+        print(f"building the index ({reason.split(';')[0]}) ...", file=sys.stderr)
+
+    start = time.perf_counter()
+    opened = Matcher.open(index_dir, corpus=corpus_path, on_build=tell)
+    step("loading the models (a first search)")
+    opened.search(WARM_UP_STATEMENT, k=1)
+    log.info("ready in %.2f s", time.perf_counter() - start)
+    return opened
+
+
+def open_live_in_background(index_dir: Path, corpus_path: Path) -> LiveMatcher:
+    """A LiveMatcher answering 503 `starting` until a thread has opened (or built) the index
+    and loaded the models: the server listens first."""
+    return LiveMatcher.opening(lambda step: open_steps(index_dir, corpus_path, step), corpus_path)
+
+
 def app_from_env() -> FastAPI:
     """The application of one uvicorn worker: index and catalogue from MATCHER_INDEX_DIR and
     MATCHER_CORPUS (set by `matcher serve`)."""
@@ -79,7 +101,7 @@ def app_from_env() -> FastAPI:
     corpus = Path(os.environ.get("MATCHER_CORPUS") or DEFAULT_CORPUS)
     from matcher.api.app import create_app
 
-    return create_app(open_live(index_dir, corpus), ServerSettings.from_env())
+    return create_app(open_live_in_background(index_dir, corpus), ServerSettings.from_env())
 
 
 def log_to_stderr(level: str) -> None:
@@ -129,23 +151,13 @@ def serve(
     check_address(host, port)
     single_threaded_models()
     log_to_stderr(log_level)
+    load_corpus(corpus_path)  # an unreadable catalogue fails here, once, as one line
     if workers == 1:
         from matcher.api.app import create_app
 
-        app = create_app(open_live(index_dir, corpus_path), settings)
+        app = create_app(open_live_in_background(index_dir, corpus_path), settings)
         uvicorn.run(app, host=host, port=port, log_level=log_level)
         return
-    # each worker process opens the index itself; build it once here first when needed, so the
-    # workers do not all find it stale at once (checking costs no model load: they load lazily)
-    try:
-        check_index(
-            index_dir,
-            load_corpus(corpus_path),
-            models.default_encoders(Settings().dense_models),
-            Settings(),
-        )
-    except MatcherIndexError:
-        open_matcher(index_dir, corpus_path)
     os.environ["MATCHER_INDEX_DIR"] = str(index_dir)
     os.environ["MATCHER_CORPUS"] = str(corpus_path)
     os.environ["MATCHER_LOG_LEVEL"] = log_level
