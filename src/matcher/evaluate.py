@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matcher.catalogue.records import read_text
-from matcher.errors import CorpusError, InputError
+from matcher.errors import InputError
 
 CUTOFF = 10
 RELEVANT = 2
@@ -32,21 +31,20 @@ class JudgedQuery:
     needs: tuple[str, ...] = ()
 
 
-def load_queries(path: str | Path, *, judged: bool = True) -> list[JudgedQuery]:
-    """Read a JSON list of {qid, query[, style, judgments, needs]}; InputError when malformed."""
+def load_queries(
+    path: str | Path, *, judged: bool = True, read: Callable[[Path], str] | None = None
+) -> list[JudgedQuery]:
+    """Read a JSON list of {qid, query[, style, judgments, needs]}; InputError when malformed.
+
+    `read` reads the file's text (the CLI's reader refuses devices, pipes and files over the
+    import limit; InputError saying so)."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
     try:
-        # a regular file within the import limit for a file read whole: never /dev/zero or a FIFO
-        text = read_text(
-            path,
-            expected="a JSON file: a list of {qid, query}",
-            too_large="a batch file read whole; split it into several batches",
-        )
-        data = json.loads(text)
-    except CorpusError as exc:
-        raise InputError(str(exc)) from None
+        data = json.loads(read(path) if read else path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
     if not isinstance(data, list):

@@ -9,6 +9,7 @@ SIGBUS).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -123,6 +124,19 @@ def test_small_vector_files_are_read_into_memory_large_ones_mapped(tmp_path: Pat
         read_vectors(path)
 
 
+def raw_request(port: int, data: bytes) -> bytes:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        with contextlib.suppress(OSError):  # the server may answer and close before reading all
+            conn.sendall(data)
+        chunks = []
+        with contextlib.suppress(ConnectionResetError):  # closed with our bytes unread
+            while chunk := conn.recv(65536):
+                chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def test_a_served_process_survives_a_truncated_vector_file(tmp_path: Path) -> None:
     port = free_port()
     index = tmp_path / "index"
@@ -138,6 +152,11 @@ def test_a_served_process_survives_a_truncated_vector_file(tmp_path: Path) -> No
         assert wait_ready(proc, base, 60)[0] == 200
         status, before = http(f"{base}/search", BODY)
         assert status == 200
+        # headers over h11's 16 KiB, not yet ended: answered before the app, in the JSON shape
+        raw = raw_request(port, b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40_000)
+        head, _, payload = raw.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 400") and b"application/json" in head
+        assert json.loads(payload)["code"] == "bad-request"
         os.truncate(index / "vectors_use.npy", 1000)
         os.truncate(index / "vectors_minilm.npy", 1000)
         status, body = http(f"{base}/search", BODY)

@@ -147,6 +147,8 @@ def serve(
     """Run the API with uvicorn until interrupted."""
     import uvicorn
 
+    from matcher.api.protocol import PROTOCOL
+
     settings = ServerSettings.from_env()  # a bad setting fails here, once, as one line
     check_address(host, port)
     single_threaded_models()
@@ -156,7 +158,7 @@ def serve(
         from matcher.api.app import create_app
 
         app = create_app(open_live_in_background(index_dir, corpus_path), settings)
-        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, http=PROTOCOL)
         return
     os.environ["MATCHER_INDEX_DIR"] = str(index_dir)
     os.environ["MATCHER_CORPUS"] = str(corpus_path)
@@ -168,4 +170,5 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
+        http=PROTOCOL,
     )
