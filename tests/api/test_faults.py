@@ -385,3 +385,40 @@ def test_an_index_that_cannot_be_opened_is_said_by_ready(served: Served) -> None
     body = is_error(client.get("/ready"), 503, "starting")
     assert "could not open its index" in body["error"] and "matcher index build" in body["error"]
     assert client.get("/health").status_code == 200
+
+
+def test_several_workers_wait_for_a_build_behind_one_listening_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`serve --workers N` over a missing index: this process listens (503 starting) while it
+    builds, then returns for the workers to take over."""
+    import matcher.facade
+    from matcher.api.run import index_is_current, serve_while_building
+
+    encoders = lambda *_: {  # noqa: E731
+        "minilm": HashingEncoder("fake-a", 64),
+        "use": HashingEncoder("fake-b", 32),
+    }
+    monkeypatch.setattr(matcher.facade, "default_encoders", encoders)
+    monkeypatch.setattr("matcher.search.encoders.default_encoders", encoders)
+    gate, real_build = threading.Event(), matcher.facade.build_index
+    monkeypatch.setattr(
+        matcher.facade, "build_index", lambda *a, **k: gate.wait(30) and real_build(*a, **k)
+    )
+    index, port = tmp_path / "index", free_port()
+    assert not index_is_current(index, DATA / "mini.jsonl")
+    runner = threading.Thread(
+        target=serve_while_building,
+        args=(index, DATA / "mini.jsonl", "127.0.0.1", port, "warning", ServerSettings()),
+    )
+    runner.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        with contextlib.suppress(OSError):
+            status, body = http(f"{base}/ready")
+            break
+        time.sleep(0.1)
+    assert (status, body["code"]) == (503, "starting") and "building the index" in body["error"]
+    gate.set()
+    runner.join(60)
+    assert not runner.is_alive() and index_is_current(index, DATA / "mini.jsonl")

@@ -146,7 +146,17 @@ class LiveMatcher:
         live._opener.start()
         return live
 
-    def wait_open(self, seconds: float) -> None:
+    @property
+    def is_open(self) -> bool:
+        """Whether the index is open (not still starting, not failed to start)."""
+        return self._starting is None
+
+    @property
+    def failed(self) -> str | None:
+        """Why the opening thread could not open the index (None: it did, or still runs)."""
+        return self._failed
+
+    def wait_open(self, seconds: float | None) -> None:
         """Wait for the opening thread (tests, scripts)."""
         if self._opener is not None:
             self._opener.join(seconds)

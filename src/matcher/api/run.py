@@ -1,12 +1,14 @@
 """Running the HTTP API (`matcher serve`): its settings from the environment, open the index,
 load the models, run uvicorn.
 
-With one worker the application is built here and handed to uvicorn. With more, each uvicorn
-worker process builds its own through `app_from_env`, from the environment `serve` sets, and
-opens the same index folder read-only. Either way the server listens at once: the index is
-opened (and built first when missing or stale, after a large import say) by a thread while
-`/ready` answers 503 `starting` saying what it is doing; workers that find the index stale
-build it one after the other under the build lock (the second reuses the first's vectors).
+With one worker the application is built here and handed to uvicorn, and listens at once: the
+index is opened (and built first when missing or stale, after a large import say) by a thread
+while `/ready` answers 503 `starting` saying what it is doing. With more, each uvicorn worker
+process builds its own through `app_from_env`, from the environment `serve` sets, and opens the
+same index folder read-only before it accepts connections (so a worker still loading never
+answers for the ready ones); a missing or stale index is built first by this process, which
+listens meanwhile with one worker of its own, the same way, and hands over to the workers when
+the index is built.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 from matcher.api.config import ServerSettings
 from matcher.api.live import LiveMatcher
 from matcher.catalogue.parse import load_corpus
-from matcher.errors import InputError
+from matcher.errors import InputError, MatcherIndexError
 from matcher.facade import Matcher
 
 log = logging.getLogger("matcher.server")
@@ -101,7 +103,7 @@ def app_from_env() -> FastAPI:
     corpus = Path(os.environ.get("MATCHER_CORPUS") or DEFAULT_CORPUS)
     from matcher.api.app import create_app
 
-    return create_app(open_live_in_background(index_dir, corpus), ServerSettings.from_env())
+    return create_app(open_live(index_dir, corpus), ServerSettings.from_env())
 
 
 def log_to_stderr(level: str) -> None:
@@ -126,6 +128,60 @@ def single_threaded_models() -> None:
     """
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
+
+
+def index_is_current(index_dir: Path, corpus_path: Path) -> bool:
+    """Whether the index is current and intact (no model is loaded to tell)."""
+    from matcher.search import encoders as models
+    from matcher.search.index import check_index, recover_interrupted_swap
+    from matcher.settings import Settings
+
+    recover_interrupted_swap(index_dir)
+    try:
+        check_index(
+            index_dir,
+            load_corpus(corpus_path),
+            models.default_encoders(Settings().dense_models),
+            Settings(),
+        )
+    except MatcherIndexError:
+        return False
+    return True
+
+
+def serve_while_building(
+    index_dir: Path,
+    corpus_path: Path,
+    host: str,
+    port: int,
+    log_level: str,
+    settings: ServerSettings,
+) -> None:
+    """Listen with one worker while the index is built (503 `starting`, then answers), and
+    return once it is built, for the workers to take over the address."""
+    import threading
+
+    import uvicorn
+
+    from matcher.api.app import create_app
+    from matcher.api.protocol import PROTOCOL
+
+    live = open_live_in_background(index_dir, corpus_path)
+    config = uvicorn.Config(
+        create_app(live, settings), host=host, port=port, log_level=log_level, http=PROTOCOL
+    )
+    server = uvicorn.Server(config)
+
+    def hand_over() -> None:
+        live.wait_open(None)
+        server.should_exit = True
+
+    threading.Thread(target=hand_over, daemon=True).start()
+    server.run()
+    if live.failed is not None:
+        raise MatcherIndexError(live.failed)
+    if not live.is_open:  # stopped (Ctrl-C) before the build ended: no workers
+        raise KeyboardInterrupt
 
 
 def check_address(host: str, port: int) -> None:
@@ -160,6 +216,8 @@ def serve(
         app = create_app(open_live_in_background(index_dir, corpus_path), settings)
         uvicorn.run(app, host=host, port=port, log_level=log_level, http=PROTOCOL)
         return
+    if not index_is_current(index_dir, corpus_path):
+        serve_while_building(index_dir, corpus_path, host, port, log_level, settings)
     os.environ["MATCHER_INDEX_DIR"] = str(index_dir)
     os.environ["MATCHER_CORPUS"] = str(corpus_path)
     os.environ["MATCHER_LOG_LEVEL"] = log_level
