@@ -326,10 +326,10 @@ def test_a_batch_over_the_work_budget_is_413_before_any_search(
     assert "over 20 needs" in body["error"] and searched == []
 
 
-def test_more_batches_at_once_than_allowed_is_429(
+def test_more_work_at_once_than_allowed_is_429(
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client = TestClient(create_app(served.live, ServerSettings(max_batches_at_once=1)))
+    client = TestClient(create_app(served.live, ServerSettings(max_needs_in_flight=2)))
     entered, release = threading.Event(), threading.Event()
     real = served.live.current().search
 
@@ -341,7 +341,7 @@ def test_more_batches_at_once_than_allowed_is_429(
     monkeypatch.setattr(served.live.current(), "search", held)
     first: list[Any] = []
     worker = threading.Thread(
-        target=lambda: first.append(client.post("/search/batch", json=_batch(1, 1)))
+        target=lambda: first.append(client.post("/search/batch", json=_batch(1, 2)))
     )
     worker.start()
     assert entered.wait(30)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import logging
-import threading
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -28,6 +27,7 @@ from matcher.api.guards import (
     NotFound,
     TooMuchWork,
     UnexpectedErrors,
+    WorkInFlight,
     cors,
     documented_errors,
     install_error_handlers,
@@ -123,7 +123,7 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
     if settings.cors_origins:
         app.add_middleware(cors, origins=settings.cors_origins)
     guarded = [Depends(require_token(settings.token))]
-    batches = threading.BoundedSemaphore(settings.max_batches_at_once)
+    in_flight = WorkInFlight(settings.max_needs_in_flight)
 
     @app.get("/health", response_model=Health, tags=["service"])
     def health() -> dict[str, str]:
@@ -177,17 +177,12 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         prints them. A bad filter fails the whole batch (422); a statement that cannot be
         searched gets its own `error` and the others their answers. A batch asking for more
         than MATCHER_MAX_BATCH_NEEDS needs in all is refused (413) before any search."""
-        check_work(body, settings.max_batch_needs)
-        if not batches.acquire(blocking=False):
-            raise TooMuchWork(
-                429,
-                f"this worker is answering {settings.max_batches_at_once} batches already; "
-                "try again in a few seconds",
-            )
+        needs = check_work(body, settings.max_batch_needs)
+        in_flight.take(needs)
         try:
             return JSONResponse({"lines": _batch_lines(live.current(), body)})
         finally:
-            batches.release()
+            in_flight.give_back(needs)
 
     @app.post(
         "/brief",
@@ -327,8 +322,8 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
     return app
 
 
-def check_work(body: BatchRequest, budget: int) -> None:
-    """Refuse a batch whose statements hold more needs in all than `budget`, before any
+def check_work(body: BatchRequest, budget: int) -> int:
+    """The needs a batch's statements hold in all; TooMuchWork (413) over `budget`, before any
     search: the needs are read as the search will read them (each its own retrieval)."""
     from matcher.reading.needs import split_needs
 
@@ -342,6 +337,7 @@ def check_work(body: BatchRequest, budget: int) -> None:
                 f"read in each; {needs} by statement {n}); send fewer or shorter statements "
                 "per request",
             )
+    return needs
 
 
 def _batch_lines(matcher: Matcher, body: BatchRequest) -> list[dict[str, Any]]:

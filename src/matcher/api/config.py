@@ -16,8 +16,9 @@ BODY_TIMEOUT = 30.0
 MAX_BATCH_NEEDS = 200
 """Needs (statements times the needs read in each) one `POST /search/batch` may ask for: each
 costs tens of milliseconds of CPU, and 100 long statements of 8 needs took 26-31 s."""
-MAX_BATCHES_AT_ONCE = 2
-"""Batches one worker process answers at once; more are refused 429 to try again."""
+MAX_NEEDS_IN_FLIGHT = 2 * MAX_BATCH_NEEDS
+"""Needs of the batches one worker process answers at once; a batch that would go over is
+refused 429 to try again (a worker answers one batch whatever its size when it has none)."""
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,13 @@ class ServerSettings:
     """The review decisions' folder (MATCHER_REVIEWS_DIR); None: reviews/ beside the index."""
     body_timeout: float = BODY_TIMEOUT
     max_batch_needs: int = MAX_BATCH_NEEDS
-    max_batches_at_once: int = MAX_BATCHES_AT_ONCE
+    max_needs_in_flight: int = MAX_NEEDS_IN_FLIGHT
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
         """MATCHER_API_TOKEN, MATCHER_CORS_ORIGINS (comma-separated), MATCHER_MAX_BODY_BYTES,
         MATCHER_REVIEWS_DIR, MATCHER_BODY_TIMEOUT (seconds), MATCHER_MAX_BATCH_NEEDS and
-        MATCHER_MAX_BATCHES_AT_ONCE from `environ` (default: the process environment);
+        MATCHER_MAX_NEEDS_IN_FLIGHT from `environ` (default: the process environment);
         InputError for a bad number."""
         env = os.environ if environ is None else environ
         origins = tuple(
@@ -53,7 +54,7 @@ class ServerSettings:
         for name, field, low in (
             ("MATCHER_BODY_TIMEOUT", "body_timeout", 1),
             ("MATCHER_MAX_BATCH_NEEDS", "max_batch_needs", 1),
-            ("MATCHER_MAX_BATCHES_AT_ONCE", "max_batches_at_once", 1),
+            ("MATCHER_MAX_NEEDS_IN_FLIGHT", "max_needs_in_flight", 1),
         ):
             raw = env.get(name, "").strip()
             if raw and (not raw.isdigit() or int(raw) < low):

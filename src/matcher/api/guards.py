@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import threading
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -101,7 +102,8 @@ def documented_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         408: "The request body did not arrive within MATCHER_BODY_TIMEOUT seconds.",
         413: "The request body is over the size cap, or a batch asks for more work (statements "
         "times needs) than MATCHER_MAX_BATCH_NEEDS.",
-        429: "More batches at once than MATCHER_MAX_BATCHES_AT_ONCE; try again (Retry-After).",
+        429: "The worker's batches at once would hold more than MATCHER_MAX_NEEDS_IN_FLIGHT "
+        "needs; try again (Retry-After).",
         422: "The request is invalid; the message says what to change.",
         503: "The index or a model cannot be loaded, the index is being rebuilt, or the disk "
         "refused a write (read-only, full).",
@@ -260,6 +262,30 @@ def require_token(expected: str | None) -> Callable[..., None]:
 
 class NotFound(Exception):
     """A path naming something the catalogue does not hold (404)."""
+
+
+class WorkInFlight:
+    """The needs of the batches a worker answers now: a batch is let in while they stay within
+    `limit` (one batch always, when none runs)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.now = 0
+        self._lock = threading.Lock()
+
+    def take(self, needs: int) -> None:
+        with self._lock:
+            if self.now and self.now + needs > self.limit:
+                raise TooMuchWork(
+                    429,
+                    f"this worker is answering batches of {self.now} needs already (at most "
+                    f"{self.limit} at once); try again in a few seconds",
+                )
+            self.now += needs
+
+    def give_back(self, needs: int) -> None:
+        with self._lock:
+            self.now -= needs
 
 
 class TooMuchWork(Exception):
