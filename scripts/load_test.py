@@ -94,6 +94,8 @@ def run_locust(host: str, users: int, seconds: float) -> dict[str, float]:
     gevent.spawn_later(seconds, runner.quit)
     runner.greenlet.join()
     total = env.stats.total
+    for error in env.stats.errors.values():  # which requests failed, and how
+        print(f"  failed {error.occurrences}x {error.method} {error.name}: {str(error.error)[:120]}")
     return {
         "users": users,
         "seconds": seconds,

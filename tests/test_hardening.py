@@ -235,6 +235,7 @@ def test_pickled_vectors_are_never_loaded(engine: Matcher, tmp_path: Path) -> No
     np.save(path, np.array([{"evil": 1}] * 6, dtype=object), allow_pickle=True)
     manifest = json.loads((index / "manifest.json").read_text())
     manifest["files"]["vectors_use.npy"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest["sizes"]["vectors_use.npy"] = path.stat().st_size
     (index / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(MatcherIndexError, match="unreadable"):
         load_index(index, engine.corpus, fakes(), Settings())

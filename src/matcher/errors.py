@@ -23,6 +23,14 @@ class MatcherIndexError(MatcherError):
     exit_code = 4
 
 
+class IndexDamagedError(MatcherIndexError):
+    """A file of the loaded index changed in place under a server; it is being rebuilt."""
+
+
+class NotReadyError(MatcherIndexError):
+    """The server listens but is still opening or building its index (503 `starting`)."""
+
+
 class InputError(MatcherError):
     """A user-supplied argument (query, id, k, filter, batch file) is invalid."""
 
@@ -56,7 +64,11 @@ class StorageError(MatcherError):
             elsewhere: The other place the user can choose, with the option that chooses it.
         """
         reason = exc.strerror or exc.__class__.__name__
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        # numpy's tofile says only "N requested and M written": a short write, a full disk
+        short_write = exc.errno is None and "requested and" in str(exc)
+        if short_write:
+            reason = "No space left on device (a short write)"
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT) or short_write:
             todo = f"free some disk space, or use {elsewhere} on a disk with room"
         elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
             todo = f"make it writable, or use {elsewhere}"

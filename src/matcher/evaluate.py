@@ -33,13 +33,18 @@ class JudgedQuery:
     """The writer's country when the item names one (a batch item's `country`)."""
 
 
-def load_queries(path: str | Path, *, judged: bool = True) -> list[JudgedQuery]:
-    """Read a JSON list of {qid, query[, style, judgments, needs]}; InputError when malformed."""
+def load_queries(
+    path: str | Path, *, judged: bool = True, read: Callable[[Path], str] | None = None
+) -> list[JudgedQuery]:
+    """Read a JSON list of {qid, query[, style, judgments, needs]}; InputError when malformed.
+
+    `read` reads the file's text (the CLI's reader refuses devices, pipes and files over the
+    import limit; InputError saying so)."""
     path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        data = json.loads(read(path) if read else path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read ({exc})") from None
     except json.JSONDecodeError as exc:

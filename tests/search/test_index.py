@@ -128,6 +128,7 @@ def test_wrong_dimension_vectors_are_detected(built: Path, mini_corpus, fake_enc
     manifest["files"]["vectors_use.npy"] = hashlib.sha256(
         (built / "vectors_use.npy").read_bytes()
     ).hexdigest()
+    manifest["sizes"]["vectors_use.npy"] = (built / "vectors_use.npy").stat().st_size
     (built / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(MatcherIndexError, match=r"shape \(6, 16\), expected \(6, 32\)"):
         load_index(built, mini_corpus, fake_encoders, Settings())
@@ -174,3 +175,30 @@ def test_milvus_lite_store_holds_the_vectors_and_is_checked_on_load(
     from matcher.search.milvus_store import client_for
 
     assert len(client_for(uri).list_collections()) == 2
+
+
+def test_status_puts_back_an_index_left_aside_by_an_interrupted_swap(
+    built: Path, mini_corpus: Corpus, fake_encoders
+) -> None:
+    """A build killed between its two renames leaves the previous index in .matcher-old-*;
+    `index status` said "missing"."""
+    aside = built.parent / f".matcher-old-999999-{built.name}"  # a pid that no longer runs
+    built.rename(aside)
+    status = index_status(built, mini_corpus, fake_encoders, Settings())
+    assert status["state"] == "current" and built.is_dir() and not aside.exists()
+
+
+def test_status_says_where_the_previous_index_is_when_it_cannot_put_it_back(
+    tmp_path: Path, mini_corpus: Corpus, fake_encoders
+) -> None:
+    from tests.filesystems import read_only, small_fs
+
+    with small_fs(tmp_path / "fs", 1024) as fs:
+        index = fs / "index"
+        build_index(index, mini_corpus, fake_encoders, Settings())
+        aside = fs / ".matcher-old-999999-index"
+        index.rename(aside)
+        read_only(fs)
+        status = index_status(index, mini_corpus, fake_encoders, Settings())
+        assert status["state"] == "missing"
+        assert f"intact in {aside}" in status["problem"] and "mv " in status["problem"]

@@ -26,6 +26,10 @@ from matcher.api.demand import install_demand, record_search
 from matcher.api.guards import (
     BodySizeLimit,
     NotFound,
+    TooMuchWork,
+    UnexpectedErrors,
+    WorkInFlight,
+    cors,
     documented_errors,
     install_error_handlers,
     require_token,
@@ -62,7 +66,7 @@ from matcher.overlaps.detect import OverlapClass
 from matcher.overlaps.reviews import ReviewStore, default_reviews_dir, export_rows, review_queue
 from matcher.search.index_build import BuildReport, build_index
 from matcher.search.results import batch_line, similar_payload
-from matcher.settings import MAX_K
+from matcher.settings import MAX_K, MAX_QUERY_CHARS
 from matcher.version import __version__
 
 log = logging.getLogger("matcher.server")
@@ -112,23 +116,23 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         ),
     )
     install_error_handlers(app)
-    if settings.cors_origins:
-        from fastapi.middleware.cors import CORSMiddleware
-
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type"],
-        )
     app.state.live = live
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    # the last added is outermost: CORS wraps every answer, the 413 and the 500 included
+    app.add_middleware(UnexpectedErrors)
+    app.add_middleware(
+        BodySizeLimit, limit=settings.max_body_bytes, timeout=settings.body_timeout
+    )
+    if settings.cors_origins:
+        app.add_middleware(cors, origins=settings.cors_origins)
     guarded = [Depends(require_token(settings.token))]
+    in_flight = WorkInFlight(settings.max_needs_in_flight)
 
     @app.get("/health", response_model=Health, tags=["service"])
     def health() -> dict[str, str]:
-        """The process is up (it may still be loading; see `/ready`)."""
+        """The process is up (it may still be loading; see `/ready`). HEAD answers too."""
         return {"status": "ok"}
+
+    app.head("/health", include_in_schema=False)(health)  # load balancers probe with HEAD
 
     @app.get("/ready", response_model=Ready, tags=["service"], responses=documented_errors(503))
     def ready() -> dict[str, Any]:
@@ -173,30 +177,19 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         "/search/batch",
         response_model=BatchResponse,
         tags=["search"],
-        responses=documented_errors(413, 422),
+        responses=documented_errors(413, 422, 429),
     )
     def search_batch(body: BatchRequest) -> Response:
         """Several statements with the same options; one line each, as `matcher search --batch`
         prints them. A bad filter fails the whole batch (422); a statement that cannot be
-        searched gets its own `error` and the others their answers."""
-        matcher = live.current()
-        filters = _filters(body)
-        matcher.check_filters(filters)
-        lines = []
-        for q in body.queries:
-            try:
-                result = matcher.search(
-                    q.query,
-                    k=body.k,
-                    filters=filters,
-                    min_score=body.min_score,
-                    country=q.country,
-                )
-            except InputError as exc:
-                lines.append(batch_line(q.qid, None, str(exc)))
-            else:
-                lines.append(batch_line(q.qid, result))
-        return JSONResponse({"lines": lines})
+        searched gets its own `error` and the others their answers. A batch asking for more
+        than MATCHER_MAX_BATCH_NEEDS needs in all is refused (413) before any search."""
+        needs = check_work(body, settings.max_batch_needs)
+        in_flight.take(needs)
+        try:
+            return JSONResponse({"lines": _batch_lines(live.current(), body)})
+        finally:
+            in_flight.give_back(needs)
 
     @app.post(
         "/brief",
@@ -286,7 +279,7 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         response_model=ReviewOut,
         tags=["reviews"],
         dependencies=guarded,
-        responses=documented_errors(401, 403, 404, 413, 422),
+        responses=documented_errors(401, 403, 404, 413, 422, 503),
     )
     def decide(body: DecideRequest) -> Response:
         """Record a reviewer's decision on a pair (`matcher review decide`); the pair leaves the
@@ -301,7 +294,7 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         response_model=ImportResponse,
         tags=["admin"],
         dependencies=guarded,
-        responses=documented_errors(401, 403, 409, 413, 422),
+        responses=documented_errors(401, 403, 409, 413, 422, 503),
         openapi_extra={
             "requestBody": {
                 "required": True,
@@ -322,7 +315,7 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
         response_model=BuildReport,
         tags=["admin"],
         dependencies=guarded,
-        responses=documented_errors(401, 403, 409, 422),
+        responses=documented_errors(401, 403, 409, 422, 503),
     )
     def rebuild() -> Response:
         """Rebuild the index from the catalogue on disk (`matcher index build`); the next
@@ -336,6 +329,40 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
     app.include_router(interest_router)
     install_demand(app, settings)
     return app
+
+
+def check_work(body: BatchRequest, budget: int) -> int:
+    """The needs a batch's statements hold in all; TooMuchWork (413) over `budget`, before any
+    search: the needs are read as the search will read them (each its own retrieval)."""
+    from matcher.reading.needs import split_needs
+
+    needs = 0
+    for n, q in enumerate(body.queries, 1):
+        needs += len(split_needs(q.query[:MAX_QUERY_CHARS])) if q.query.strip() else 0
+        if needs > budget:
+            raise TooMuchWork(
+                413,
+                f"this batch asks for over {budget} needs in all (statements times the needs "
+                f"read in each; {needs} by statement {n}); send fewer or shorter statements "
+                "per request",
+            )
+    return needs
+
+
+def _batch_lines(matcher: Matcher, body: BatchRequest) -> list[dict[str, Any]]:
+    filters = _filters(body)
+    matcher.check_filters(filters)
+    lines = []
+    for q in body.queries:
+        try:
+            result = matcher.search(
+                q.query, k=body.k, filters=filters, min_score=body.min_score, country=q.country
+            )
+        except InputError as exc:
+            lines.append(batch_line(q.qid, None, str(exc)))
+        else:
+            lines.append(batch_line(q.qid, result))
+    return lines
 
 
 def _known(matcher: Matcher, initiative_id: str) -> Initiative:

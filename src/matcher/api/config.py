@@ -11,6 +11,14 @@ from matcher.errors import InputError
 
 MAX_BODY_BYTES = 1024 * 1024
 """Default cap on a request body: a batch of statements or an imported catalogue fits easily."""
+BODY_TIMEOUT = 30.0
+"""Seconds a client has to send its whole body: a client sending slowly held a worker for ever."""
+MAX_BATCH_NEEDS = 200
+"""Needs (statements times the needs read in each) one `POST /search/batch` may ask for: each
+costs tens of milliseconds of CPU, and 100 long statements of 8 needs took 26-31 s."""
+MAX_NEEDS_IN_FLIGHT = 2 * MAX_BATCH_NEEDS
+"""Needs of the batches one worker process answers at once; a batch that would go over is
+refused 429 to try again (a worker answers one batch whatever its size when it has none)."""
 
 
 @dataclass(frozen=True)
@@ -22,12 +30,16 @@ class ServerSettings:
     max_body_bytes: int = MAX_BODY_BYTES
     reviews_dir: Path | None = None
     """The review decisions' folder (MATCHER_REVIEWS_DIR); None: reviews/ beside the index."""
+    body_timeout: float = BODY_TIMEOUT
+    max_batch_needs: int = MAX_BATCH_NEEDS
+    max_needs_in_flight: int = MAX_NEEDS_IN_FLIGHT
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
-        """MATCHER_API_TOKEN, MATCHER_CORS_ORIGINS (comma-separated), MATCHER_MAX_BODY_BYTES and
-        MATCHER_REVIEWS_DIR from `environ` (default: the process environment); InputError for a
-        bad cap."""
+        """MATCHER_API_TOKEN, MATCHER_CORS_ORIGINS (comma-separated), MATCHER_MAX_BODY_BYTES,
+        MATCHER_REVIEWS_DIR, MATCHER_BODY_TIMEOUT (seconds), MATCHER_MAX_BATCH_NEEDS and
+        MATCHER_MAX_NEEDS_IN_FLIGHT from `environ` (default: the process environment);
+        InputError for a bad number."""
         env = os.environ if environ is None else environ
         origins = tuple(
             o.strip() for o in env.get("MATCHER_CORS_ORIGINS", "").split(",") if o.strip()
@@ -38,7 +50,19 @@ class ServerSettings:
                 f"MATCHER_MAX_BODY_BYTES must be a whole number of bytes, at least 1024 "
                 f"(got {raw_cap!r})"
             )
+        numbers = {}
+        for name, field, low in (
+            ("MATCHER_BODY_TIMEOUT", "body_timeout", 1),
+            ("MATCHER_MAX_BATCH_NEEDS", "max_batch_needs", 1),
+            ("MATCHER_MAX_NEEDS_IN_FLIGHT", "max_needs_in_flight", 1),
+        ):
+            raw = env.get(name, "").strip()
+            if raw and (not raw.isdigit() or int(raw) < low):
+                raise InputError(f"{name} must be a whole number, at least {low} (got {raw!r})")
+            if raw:
+                numbers[field] = int(raw)
         return cls(
+            **numbers,
             token=env.get("MATCHER_API_TOKEN") or None,
             cors_origins=origins,
             max_body_bytes=int(raw_cap) if raw_cap else MAX_BODY_BYTES,

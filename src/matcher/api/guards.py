@@ -8,8 +8,10 @@ and an unexpected exception as 500, logged here with its traceback and answered 
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
+import threading
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -24,10 +26,12 @@ from matcher.api.models import ErrorBody
 from matcher.errors import (
     BusyError,
     CorpusError,
+    IndexDamagedError,
     InputError,
     MatcherError,
     MatcherIndexError,
     ModelError,
+    NotReadyError,
 )
 
 log = logging.getLogger("matcher.server")
@@ -41,13 +45,20 @@ def error_response(status: int, message: str, code: str, **headers: str) -> JSON
 
 _STATUS = {InputError: (422, "input"), CorpusError: (422, "catalogue"), BusyError: (409, "busy")}
 _STATUS_5XX = {MatcherIndexError: (503, "index"), ModelError: (503, "model")}
+RETRY_AFTER = "30"
+"""Seconds a client is told to wait while a damaged index is rebuilt."""
 
 
 def _matcher_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, IndexDamagedError):
+        return error_response(503, str(exc), "index-damaged", **{"Retry-After": RETRY_AFTER})
+    if isinstance(exc, NotReadyError):
+        return error_response(503, str(exc), "starting", **{"Retry-After": "5"})
     for kind, (status, code) in (_STATUS | _STATUS_5XX).items():
         if isinstance(exc, kind):
             return error_response(status, str(exc), code)
-    return error_response(500, str(exc), "storage")  # StorageError: the disk refused
+    # StorageError: the disk refused (read-only, full): the service is unavailable, not broken
+    return error_response(503, str(exc), "storage")
 
 
 def _validation_error(request: Request, exc: Exception) -> Response:
@@ -88,9 +99,14 @@ def documented_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "State-changing endpoints are off (no MATCHER_API_TOKEN configured).",
         404: "No such initiative.",
         409: "Another build or import of the same folder or file is running.",
-        413: "The request body is over the size cap.",
+        408: "The request body did not arrive within MATCHER_BODY_TIMEOUT seconds.",
+        413: "The request body is over the size cap, or a batch asks for more work (statements "
+        "times needs) than MATCHER_MAX_BATCH_NEEDS.",
+        429: "The worker's batches at once would hold more than MATCHER_MAX_NEEDS_IN_FLIGHT "
+        "needs; try again (Retry-After).",
         422: "The request is invalid; the message says what to change.",
-        503: "The index or a model cannot be loaded.",
+        503: "The index or a model cannot be loaded, the index is being rebuilt, or the disk "
+        "refused a write (read-only, full).",
     }
     return {s: {"model": ErrorBody, "description": what[s]} for s in statuses}
 
@@ -104,9 +120,10 @@ class BodySizeLimit:
     the API's error shape.)
     """
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, timeout: float = 30.0) -> None:
         self.app = app
         self.limit = limit
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -118,8 +135,19 @@ class BodySizeLimit:
             return
         messages: list[Message] = []
         size = 0
+        deadline = asyncio.get_running_loop().time() + self.timeout
         while True:
-            message = await receive()
+            try:  # a client sending a byte a second must not hold a worker
+                left = deadline - asyncio.get_running_loop().time()
+                message = await asyncio.wait_for(receive(), max(left, 0.001))
+            except TimeoutError:
+                await error_response(
+                    408,
+                    f"the request body did not arrive within {self.timeout:g} s; send it at once",
+                    "timeout",
+                    Connection="close",
+                )(scope, receive, send)
+                return
             messages.append(message)
             if message["type"] != "http.request":
                 break
@@ -140,6 +168,58 @@ class BodySizeLimit:
             413, f"the request body is over the {self.limit}-byte cap; send less", "too-large"
         )
         await response(scope, receive, send)
+
+
+# ---------------------------------------------------------------------- the last resort
+class UnexpectedErrors:
+    """ASGI middleware inside CORS: an unexpected exception is logged with its traceback and
+    answered 500 JSON here, so the answer still passes through CORS (Starlette's own last
+    resort sits outside every middleware, so its 500 lacked the CORS headers)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            if started:  # half an answer went out: nothing to do but drop the connection
+                raise
+            request = Request(scope)
+            await _unexpected_error(request, exc)(scope, receive, send)
+
+
+def cors(app: ASGIApp, origins: tuple[str, ...]) -> ASGIApp:
+    """Starlette's CORS middleware, answering a refused preflight in the API's error shape."""
+    from starlette.middleware.cors import CORSMiddleware
+
+    class JsonCors(CORSMiddleware):
+        def preflight_response(self, request_headers: Any) -> Response:
+            answer = super().preflight_response(request_headers)
+            if answer.status_code != 400:
+                return answer
+            why = bytes(answer.body).decode("utf-8", "replace")
+            headers = {k: v for k, v in answer.headers.items() if k.startswith("access-control")}
+            return error_response(
+                400, f"{why}; allowed origins are set by MATCHER_CORS_ORIGINS", "cors", **headers
+            )
+
+    return JsonCors(
+        app,
+        allow_origins=list(origins),
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type"],
+    )
 
 
 # ---------------------------------------------------------------------- auth
@@ -184,6 +264,45 @@ class NotFound(Exception):
     """A path naming something the catalogue does not hold (404)."""
 
 
+class WorkInFlight:
+    """The needs of the batches a worker answers now: a batch is let in while they stay within
+    `limit` (one batch always, when none runs)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.now = 0
+        self._lock = threading.Lock()
+
+    def take(self, needs: int) -> None:
+        with self._lock:
+            if self.now and self.now + needs > self.limit:
+                raise TooMuchWork(
+                    429,
+                    f"this worker is answering batches of {self.now} needs already (at most "
+                    f"{self.limit} at once); try again in a few seconds",
+                )
+            self.now += needs
+
+    def give_back(self, needs: int) -> None:
+        with self._lock:
+            self.now -= needs
+
+
+class TooMuchWork(Exception):
+    """A request over the work budget (413), or more batches at once than allowed (429)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _too_much_work(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, TooMuchWork)
+    if exc.status == 429:
+        return error_response(429, str(exc), "busy", **{"Retry-After": "5"})
+    return error_response(413, str(exc), "too-much-work")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Answer every error in the API's shape."""
     app.add_exception_handler(MatcherError, _matcher_error)
@@ -193,4 +312,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(
         NotFound, lambda request, exc: error_response(404, str(exc), "not-found")
     )
+    app.add_exception_handler(TooMuchWork, _too_much_work)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.brief.model import BriefFormat
 from matcher.catalogue.model import Initiative
@@ -48,17 +48,11 @@ Statement = Annotated[
 ]
 
 
-def _whole_number(value: object) -> object:
-    """JSON Schema counts 10.0 as the integer 10; strict pydantic would refuse it."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
 K = Annotated[
     int,
-    Field(ge=1, le=MAX_K, description=f"How many results (1-{MAX_K})."),
-    BeforeValidator(_whole_number),
+    Field(
+        ge=1, le=MAX_K, description=f"How many results (1-{MAX_K}), a whole number: 5.0 is refused."
+    ),
 ]
 FilterValue = Annotated[str, Field(min_length=1, max_length=MAX_FILTER_CHARS)]
 InitiativeId = Annotated[str, Field(pattern=ID_PATTERN, max_length=12, examples=["1209"])]

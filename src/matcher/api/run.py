@@ -1,10 +1,14 @@
 """Running the HTTP API (`matcher serve`): its settings from the environment, open the index,
 load the models, run uvicorn.
 
-With one worker the application is built here and handed to uvicorn. With more, each uvicorn
-worker process builds its own through `app_from_env`, from the environment `serve` sets, and
-opens the same index folder read-only; the index is checked (and built when stale) once, here,
-before the workers start.
+With one worker the application is built here and handed to uvicorn, and listens at once: the
+index is opened (and built first when missing or stale, after a large import say) by a thread
+while `/ready` answers 503 `starting` saying what it is doing. With more, each uvicorn worker
+process builds its own through `app_from_env`, from the environment `serve` sets, and opens the
+same index folder read-only before it accepts connections (so a worker still loading never
+answers for the ready ones); a missing or stale index is built first by this process, which
+listens meanwhile with one worker of its own, the same way, and hands over to the workers when
+the index is built.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,9 +29,6 @@ from matcher.api.live import LiveMatcher
 from matcher.catalogue.parse import load_corpus
 from matcher.errors import InputError, MatcherIndexError
 from matcher.facade import Matcher
-from matcher.search import encoders as models
-from matcher.search.index import check_index
-from matcher.settings import Settings
 
 log = logging.getLogger("matcher.server")
 
@@ -69,6 +71,28 @@ def open_live(index_dir: Path, corpus_path: Path) -> LiveMatcher:
     return LiveMatcher(opened, corpus_path)
 
 
+def open_steps(index_dir: Path, corpus_path: Path, step: Callable[[str], None]) -> Matcher:
+    """What `open_live` does, telling each step to `step` (for /ready while it runs)."""
+    import sys
+
+    def tell(reason: str) -> None:
+        step(f"building the index ({reason.split(';')[0]})")
+        print(f"building the index ({reason.split(';')[0]}) ...", file=sys.stderr)
+
+    start = time.perf_counter()
+    opened = Matcher.open(index_dir, corpus=corpus_path, on_build=tell)
+    step("loading the models (a first search)")
+    opened.search(WARM_UP_STATEMENT, k=1)
+    log.info("ready in %.2f s", time.perf_counter() - start)
+    return opened
+
+
+def open_live_in_background(index_dir: Path, corpus_path: Path) -> LiveMatcher:
+    """A LiveMatcher answering 503 `starting` until a thread has opened (or built) the index
+    and loaded the models: the server listens first."""
+    return LiveMatcher.opening(lambda step: open_steps(index_dir, corpus_path, step), corpus_path)
+
+
 def app_from_env() -> FastAPI:
     """The application of one uvicorn worker: index and catalogue from MATCHER_INDEX_DIR and
     MATCHER_CORPUS (set by `matcher serve`)."""
@@ -106,6 +130,60 @@ def single_threaded_models() -> None:
         os.environ.setdefault(name, "1")
 
 
+def index_is_current(index_dir: Path, corpus_path: Path) -> bool:
+    """Whether the index is current and intact (no model is loaded to tell)."""
+    from matcher.search import encoders as models
+    from matcher.search.index import check_index, recover_interrupted_swap
+    from matcher.settings import Settings
+
+    recover_interrupted_swap(index_dir)
+    try:
+        check_index(
+            index_dir,
+            load_corpus(corpus_path),
+            models.default_encoders(Settings().dense_models),
+            Settings(),
+        )
+    except MatcherIndexError:
+        return False
+    return True
+
+
+def serve_while_building(
+    index_dir: Path,
+    corpus_path: Path,
+    host: str,
+    port: int,
+    log_level: str,
+    settings: ServerSettings,
+) -> None:
+    """Listen with one worker while the index is built (503 `starting`, then answers), and
+    return once it is built, for the workers to take over the address."""
+    import threading
+
+    import uvicorn
+
+    from matcher.api.app import create_app
+    from matcher.api.protocol import PROTOCOL
+
+    live = open_live_in_background(index_dir, corpus_path)
+    config = uvicorn.Config(
+        create_app(live, settings), host=host, port=port, log_level=log_level, http=PROTOCOL
+    )
+    server = uvicorn.Server(config)
+
+    def hand_over() -> None:
+        live.wait_open(None)
+        server.should_exit = True
+
+    threading.Thread(target=hand_over, daemon=True).start()
+    server.run()
+    if live.failed is not None:
+        raise MatcherIndexError(live.failed)
+    if not live.is_open:  # stopped (Ctrl-C) before the build ended: no workers
+        raise KeyboardInterrupt
+
+
 def check_address(host: str, port: int) -> None:
     """Fail in one line, before seconds of model loading, when the address cannot be bound."""
     try:
@@ -125,27 +203,21 @@ def serve(
     """Run the API with uvicorn until interrupted."""
     import uvicorn
 
+    from matcher.api.protocol import PROTOCOL
+
     settings = ServerSettings.from_env()  # a bad setting fails here, once, as one line
     check_address(host, port)
     single_threaded_models()
     log_to_stderr(log_level)
+    load_corpus(corpus_path)  # an unreadable catalogue fails here, once, as one line
     if workers == 1:
         from matcher.api.app import create_app
 
-        app = create_app(open_live(index_dir, corpus_path), settings)
-        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        app = create_app(open_live_in_background(index_dir, corpus_path), settings)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, http=PROTOCOL)
         return
-    # each worker process opens the index itself; build it once here first when needed, so the
-    # workers do not all find it stale at once (checking costs no model load: they load lazily)
-    try:
-        check_index(
-            index_dir,
-            load_corpus(corpus_path),
-            models.default_encoders(Settings().dense_models),
-            Settings(),
-        )
-    except MatcherIndexError:
-        open_matcher(index_dir, corpus_path)
+    if not index_is_current(index_dir, corpus_path):
+        serve_while_building(index_dir, corpus_path, host, port, log_level, settings)
     os.environ["MATCHER_INDEX_DIR"] = str(index_dir)
     os.environ["MATCHER_CORPUS"] = str(corpus_path)
     os.environ["MATCHER_LOG_LEVEL"] = log_level
@@ -156,4 +228,5 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
+        http=PROTOCOL,
     )

@@ -74,22 +74,22 @@ def change_catalogue(
 
     `on_wait` is told the pid of another change holding the lock; `on_unreadable` why the
     current catalogue does not read when a build or revert goes ahead over it."""
-    with catalogue_lock(target, on_wait):
-        old = current_catalogue(target, action, on_unreadable)
-        new = make(old)
-        if dry_run:
-            check_catalogue(new)  # a change that would be refused says so now
-            return new, None, compare(old, new)
-        try:
+    try:
+        with catalogue_lock(target, on_wait):  # its file sits beside the catalogue: a write too
+            old = current_catalogue(target, action, on_unreadable)
+            new = make(old)
+            if dry_run:
+                check_catalogue(new)  # a change that would be refused says so now
+                return new, None, compare(old, new)
             version, changes = CatalogueVersions(target).apply(
                 new, action=action, source=source, old=old, reverts=reverts
             )
-        except OSError as exc:
-            raise StorageError.from_os_error(
-                exc,
-                f"cannot write the catalogue {target}",
-                "another file (--corpus or MATCHER_CORPUS)",
-            ) from exc
+    except OSError as exc:
+        raise StorageError.from_os_error(
+            exc,
+            f"cannot write the catalogue {target}",
+            "another file (--corpus or MATCHER_CORPUS)",
+        ) from exc
     return new, version, changes
 
 

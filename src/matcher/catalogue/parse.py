@@ -203,9 +203,28 @@ def inherit_programme_organizations(initiatives: list[Initiative]) -> tuple[Init
     return tuple(out)
 
 
+def _not_text(value: object) -> bool:
+    """A string holding a lone surrogate (JSON's "\\udc80"): no UTF-8 file can store it."""
+    if isinstance(value, list):
+        return any(_not_text(v) for v in value)
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _validate_record(raw: object, where: str) -> dict[str, object]:
     if not isinstance(raw, dict):
         raise CorpusError(f"{where}: expected an object with fields {', '.join(SCHEMA_FIELDS)}")
+    for name, value in raw.items():
+        if _not_text(value) or _not_text(name):
+            raise CorpusError(
+                f"{where}: field {shown(name.encode('utf-8', 'replace').decode())} holds a lone "
+                "surrogate (an escape like \\udc80), which is not text; fix that character"
+            )
     missing = [f for f in SCHEMA_FIELDS if raw.get(f) in (None, "")]
     if missing:
         raise CorpusError(f"{where}: missing field(s) {', '.join(missing)}")
@@ -254,6 +273,11 @@ def _records_from_jsonl(
             yield f"{source}:{lineno}", json.loads(line)
         except json.JSONDecodeError as exc:
             raise CorpusError(f"{source}:{lineno}: not valid JSON ({exc.msg})") from None
+        except ValueError:  # Python refuses to read an integer of over 4,300 digits
+            raise CorpusError(
+                f"{source}:{lineno}: a number too long to read (over 4,300 digits); "
+                "pillar is 1, 2 or 3"
+            ) from None
         except RecursionError:
             raise CorpusError(f"{source}:{lineno}: JSON nested too deep") from None
 

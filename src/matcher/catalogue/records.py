@@ -116,7 +116,7 @@ def read_lines(handle: BinaryIO, source: str, limits: CatalogueLimits) -> Iterat
         yield lineno, line
 
 
-def open_regular(path: Path) -> BinaryIO:
+def open_regular(path: Path, expected: str = "a .jsonl, .csv or .txt file") -> BinaryIO:
     """Open a regular file for binary reading, refusing devices, pipes and folders.
 
     `/dev/zero` never ends and opening a FIFO blocks until someone writes to it: the file is
@@ -126,7 +126,7 @@ def open_regular(path: Path) -> BinaryIO:
         CorpusError: Naming the file, when it is missing, unreadable or not a regular file.
     """
     not_regular = (
-        f"{path}: not a regular file (a device, pipe or folder); give a .jsonl, .csv or .txt file"
+        f"{path}: not a regular file (a device, pipe or folder); give {expected}"
     )
     try:
         if not stat.S_ISREG(path.stat().st_mode):
@@ -141,15 +141,19 @@ def open_regular(path: Path) -> BinaryIO:
     return os.fdopen(fd, "rb")
 
 
-def read_text(path: Path, limits: CatalogueLimits = LIMITS) -> str:
-    """Read the page: a regular UTF-8 file of at most `limits.page_bytes`, read whole."""
-    with open_regular(path) as handle:
+def read_text(
+    path: Path,
+    limits: CatalogueLimits = LIMITS,
+    *,
+    expected: str = "a .jsonl, .csv or .txt file",
+    too_large: str = "the page; import large catalogues as JSONL, which is read line by line",
+) -> str:
+    """Read the page (or another file read whole: a batch of queries): a regular UTF-8 file of
+    at most `limits.page_bytes`, read whole."""
+    with open_regular(path, expected) as handle:
         data = handle.read(limits.page_bytes + 1)
     if len(data) > limits.page_bytes:
-        raise CorpusError(
-            f"{path}: over the {limits.page_bytes:,}-byte limit for the page; "
-            "import large catalogues as JSONL, which is read line by line"
-        )
+        raise CorpusError(f"{path}: over the {limits.page_bytes:,}-byte limit for {too_large}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

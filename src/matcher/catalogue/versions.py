@@ -7,8 +7,12 @@ Beside the catalogue (`corpus/initiatives.jsonl`) a folder of plain files, `init
                   "added": [ids], "changed": [ids], "removed": [ids], "reverts": null}
 
 History is append-only: a revert writes a new version equal to an old one. A change writes its
-version first and then replaces the catalogue atomically; a catalogue whose bytes match no
-version (edited by hand, or a crash between the two writes) is kept as a version of its own
+snapshot and a pending record (`.0001.json.pending`) first, then replaces the catalogue
+atomically, then renames the record into place: the history says a change happened only once
+the catalogue shows it. A process killed in between leaves a pending record, a snapshot or a
+temporary file; the next change (`recover`, under the lock) finishes a record whose catalogue
+landed and removes the rest, and reading the history counts a landed pending record as kept.
+A catalogue whose bytes match no version (edited by hand) is kept as a version of its own
 ("found") before the next change, so nothing that was ever the catalogue is lost.
 
 Callers hold the catalogue's lock (`matcher.locking.exclusive_lock`) around read, compare and
@@ -26,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from matcher.catalogue.diff import DiffSegment, diff_summary, diff_words
+from matcher.catalogue.locking import pid_alive
 from matcher.catalogue.model import Corpus, Initiative
 from matcher.catalogue.parse import (
     corpus_to_jsonl,
@@ -200,7 +205,7 @@ class CatalogueVersions:
         except OSError:
             now = ""
         out = []
-        for path in sorted(self.folder.glob("[0-9][0-9][0-9][0-9].json")):
+        for path in self._records(now):
             try:
                 raw = json.loads(path.read_text(encoding="utf-8"))
                 version = Version(
@@ -222,6 +227,57 @@ class CatalogueVersions:
             out.append(version)
         latest_match = max((v.number for v in out if v.sha256 == now), default=None)
         return [Version(**{**v.__dict__, "current": v.number == latest_match}) for v in out]
+
+    def _pending(self) -> list[Path]:
+        return sorted(self.folder.glob(".[0-9][0-9][0-9][0-9].json.pending"))
+
+    def _records(self, now: str) -> list[Path]:
+        """The kept records, with a pending one whose catalogue landed (a kill before its
+        rename), in number order."""
+        kept = list(self.folder.glob("[0-9][0-9][0-9][0-9].json"))
+        for pending in self._pending():
+            try:
+                landed = json.loads(pending.read_text(encoding="utf-8")).get("sha256") == now
+            except (OSError, ValueError, AttributeError):
+                landed = False
+            if landed:
+                kept.append(pending)
+        return sorted(kept, key=lambda p: p.name.lstrip("."))
+
+    def recover(self) -> list[str]:
+        """Finish or undo what a killed change left (the caller holds the lock): a pending
+        record whose catalogue landed is kept, any other pending record goes with its
+        snapshot, and snapshots without a record and dead writers' temporary files are removed.
+        Returns the names it removed or kept."""
+        done: list[str] = []
+        try:
+            now = _sha256(self.catalogue.read_bytes())
+        except OSError:
+            now = ""
+        for folder, pattern in (
+            (self.folder, ".*.tmp"),
+            (self.catalogue.parent, f".{self.catalogue.name}.*.tmp"),
+        ):
+            for tmp in folder.glob(pattern) if folder.is_dir() else []:
+                pid = tmp.name.rsplit(".", 2)[-2]
+                if not (pid.isdigit() and pid_alive(int(pid))):
+                    tmp.unlink(missing_ok=True)
+                    done.append(f"removed {tmp.name}")
+        if not self.folder.is_dir():
+            return done
+        for pending in self._pending():
+            record = pending.name[1:].removesuffix(".pending")
+            if pending in self._records(now):
+                pending.replace(self.folder / record)
+                done.append(f"kept {record}")
+            else:
+                pending.unlink(missing_ok=True)
+                done.append(f"removed {pending.name}")
+        for snap in self.folder.glob("[0-9][0-9][0-9][0-9].jsonl"):
+            if not snap.with_suffix(".json").exists():
+                snap.unlink(missing_ok=True)
+                done.append(f"removed {snap.name}")
+        return done
 
     def snapshot(self, number: int) -> Corpus:
         """The catalogue as version `number` left it.
@@ -278,6 +334,7 @@ class CatalogueVersions:
         if not changes.changes:
             return None, changes
         check_catalogue(new, limits=limits, settings=settings)
+        self.recover()
         history = self.history()
         number = history[-1].number + 1 if history else 1
         if exists and not any(v.current for v in history):
@@ -288,10 +345,21 @@ class CatalogueVersions:
         text = corpus_to_jsonl(new).encode("utf-8")
         self.folder.mkdir(exist_ok=True)
         version = self._write(
-            number, text, action=action, source=source, corpus=new, changes=changes, reverts=reverts
+            number,
+            text,
+            action=action,
+            source=source,
+            corpus=new,
+            changes=changes,
+            reverts=reverts,
+            pending=True,
         )
-        write_text_atomic(self.catalogue, text.decode("utf-8"))
+        write_text_atomic(self.catalogue, text.decode("utf-8"))  # the change is visible ...
+        self._pending_record(number).replace(self._file(number, ".json"))  # ... and then kept
         return Version(**{**version.__dict__, "current": True}), changes
+
+    def _pending_record(self, number: int) -> Path:
+        return self.folder / f".{number:04d}.json.pending"
 
     def revert(
         self, number: int, *, limits: CatalogueLimits = LIMITS
@@ -315,6 +383,7 @@ class CatalogueVersions:
         corpus: Corpus,
         changes: CatalogueChanges | None = None,
         reverts: int | None = None,
+        pending: bool = False,
     ) -> Version:
         version = Version(
             number=number,
@@ -330,5 +399,6 @@ class CatalogueVersions:
         )
         write_bytes_atomic(self._file(number, ".jsonl"), data)
         record = {k: v for k, v in version.to_dict().items() if k != "current"}
-        write_text_atomic(self._file(number, ".json"), json.dumps(record, indent=1) + "\n")
+        where = self._pending_record(number) if pending else self._file(number, ".json")
+        write_text_atomic(where, json.dumps(record, indent=1) + "\n")
         return version

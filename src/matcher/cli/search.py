@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from matcher.cli.demand import record_search
@@ -94,12 +95,28 @@ def _print_reading(result: SearchResult) -> None:
         echo(f"Offered only to other regions: {text}")
 
 
+def _read_batch(path: Path) -> str:
+    """A batch file: a regular file within the import limit for a file read whole, so
+    `/dev/zero` or a FIFO is one line, not memory without end or a hang."""
+    from matcher.catalogue.records import read_text
+    from matcher.errors import CorpusError
+
+    try:
+        return read_text(
+            path,
+            expected="a JSON file: a list of {qid, query}",
+            too_large="a batch file read whole; split it into several batches",
+        )
+    except CorpusError as exc:
+        raise InputError(str(exc)) from None
+
+
 def _search_batch(args: argparse.Namespace) -> int:
     from matcher.evaluate import load_queries
     from matcher.search.request import check_k
     from matcher.search.results import batch_line
 
-    queries = load_queries(args.batch, judged=False)
+    queries = load_queries(args.batch, judged=False, read=_read_batch)
     check_k(args.k)
     if args.country is not None:
         resolve_country(args.country)

@@ -7,6 +7,10 @@ own (`reviews/` beside the index by default), which rebuilding the index never t
 WAL mode with synchronous=FULL: each decision is one transaction, so a crash or a killed process
 leaves every acknowledged decision whole and none half-written, and several app sessions or
 commands can write at once (a writer waits for the others, up to `BUSY_TIMEOUT` seconds).
+The store is created by its first decision, under a lock beside it (two first writers at once
+raced on switching the new file to WAL and one lost its decision). Reading never writes: a
+store that does not exist has no decisions, and an existing one is opened read-only, so the
+decisions can be listed and exported from a read-only or full disk.
 
 The queue is every candidate pair the detectors produce, most worth a look first, less the pairs
 already decided, unless either description changed since: those come back flagged.
@@ -17,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -24,6 +29,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from matcher.catalogue.locking import exclusive_lock
 from matcher.catalogue.model import Corpus, Initiative
 from matcher.errors import InputError, StorageError
 from matcher.overlaps.detect import ScoredPair
@@ -138,29 +144,63 @@ class ReviewStore:
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
         self.path = self.folder / DB_NAME
+        self._created = False
+        if self.path.exists():  # a damaged file is said at once, without writing anything
+            with self._reading() as conn:
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+
+    def _create(self) -> None:
+        """The folder, the file, its tables and WAL mode, made once under the store's lock."""
+        if self._created:
+            return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            with self._connect() as conn:
+            lock = exclusive_lock(self.path, what="review store creation", timeout=BUSY_TIMEOUT)
+            with lock, self._connect() as conn:
                 conn.executescript(_SCHEMA)
         except OSError as exc:
             raise StorageError.from_os_error(
                 exc, f"cannot create the review store in {self.folder}", "--reviews DIR"
             ) from exc
+        self._created = True
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        try:
-            with closing(
-                sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
-            ) as conn:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=FULL")
+        with self._errors(), closing(
+            sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
+        ) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            yield conn
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A read-only connection; on a disk where SQLite cannot even make its shared-memory
+        file (read-only, full), the file is read as immutable (nobody can write it there)."""
+        with self._errors():
+            uri = self.path.resolve().as_uri()
+            try:
+                conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:
+                conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+            with closing(conn):
                 yield conn
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
         except sqlite3.OperationalError as exc:
             reason = str(exc)
             if "locked" in reason or "busy" in reason:
                 raise StorageError(
                     f"the review store {self.path} stayed busy for {BUSY_TIMEOUT:.0f} s; try again"
+                ) from exc
+            if "full" in reason:
+                raise StorageError(
+                    f"cannot write the review store {self.path}: the disk is full; free some "
+                    "disk space, or use --reviews DIR on a disk with room"
                 ) from exc
             raise StorageError(
                 f"cannot use the review store {self.path}: {reason}; check the folder is "
@@ -195,6 +235,19 @@ class ReviewStore:
             datetime.now(UTC).isoformat(timespec="seconds"),
         )
         row = (x, y, decision.value, note, review.text_hash, review.decided_at)
+        self._create()
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                self._write(row)
+                return review
+            except StorageError as exc:
+                busy = isinstance(exc.__cause__, sqlite3.OperationalError) and "busy" in str(exc)
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)  # SQLite's own wait gave up early (a WAL switch): again
+
+    def _write(self, row: tuple[str, ...]) -> None:
         with self._connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -213,11 +266,14 @@ class ReviewStore:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-        return review
 
     def decisions(self) -> dict[tuple[str, str], Review]:
-        """The latest decision on every decided pair."""
-        with self._connect() as conn:
+        """The latest decision on every decided pair (none before the first decision)."""
+        if not self.path.exists():
+            return {}
+        with self._reading() as conn:
+            if not _has_tables(conn):  # its first writer is still making it
+                return {}
             rows = conn.execute(
                 "SELECT a, b, decision, note, text_hash, decided_at FROM decisions ORDER BY a, b"
             ).fetchall()
@@ -225,8 +281,17 @@ class ReviewStore:
 
     def history_count(self) -> int:
         """How many decisions were ever recorded (replaced ones included)."""
-        with self._connect() as conn:
+        if not self.path.exists():
+            return 0
+        with self._reading() as conn:
+            if not _has_tables(conn):
+                return 0
             return int(conn.execute("SELECT COUNT(*) FROM history").fetchone()[0])
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    found = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('decisions', 'history')")
+    return bool(found.fetchone()[0] == 2)
 
 
 def review_queue(

@@ -46,7 +46,11 @@ MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 TMP_PREFIX = ".matcher-build-"
 OLD_PREFIX = ".matcher-old-"
-"""Seconds a build waits for another build of the same folder before giving up."""
+MMAP_ABOVE = 256 * 1024 * 1024
+"""Vector files up to this size are read into memory; larger ones are memory-mapped. A mapped
+file truncated under a running server kills it with SIGBUS on the next read of a lost page; a
+file read into memory cannot (a short file is a ValueError while reading). The shipped catalogue's
+vectors are about 2 MB; a 500,000-passage index's are over 1 GB and stay mapped."""
 
 
 def package_version() -> str:
@@ -164,10 +168,18 @@ def check_index(
         raise MatcherIndexError(
             f"index in {index_dir} is stale: {reason}; run `matcher index build`"
         )
+    sizes = manifest.get("sizes", {})
     for name, digest in manifest.get("files", {}).items():
         path = index_dir / name
-        if not path.exists():
-            raise MatcherIndexError(f"{path} is missing; run `matcher index build`")
+        try:
+            size = path.stat().st_size
+        except OSError:
+            raise MatcherIndexError(f"{path} is missing; run `matcher index build`") from None
+        if name in sizes and sizes[name] != size:  # before hashing: a short file is never read
+            raise MatcherIndexError(
+                f"{path} is damaged ({size:,} bytes, the manifest says {sizes[name]:,}); "
+                "run `matcher index build`"
+            )
         if sha256_file(path) != digest:
             raise MatcherIndexError(
                 f"{path} is damaged (checksum differs); run `matcher index build`"
@@ -190,8 +202,7 @@ def load_index(
     for signal, info in manifest["models"].items():
         where = manifest.get("stores", {}).get(signal, {"uri": FAISS_URI})
         try:
-            # memory-mapped: a large catalogue's vectors are read as search touches them
-            array = np.load(index_dir / f"vectors_{signal}.npy", mmap_mode="r", allow_pickle=False)
+            array = read_vectors(index_dir / f"vectors_{signal}.npy")
             store: VectorStore
             if is_milvus_uri(where["uri"]):
                 store = MilvusStore.open(where["uri"], where["collection"], info["dim"])
@@ -209,7 +220,36 @@ def load_index(
             )
         vectors[signal] = array
         stores[signal] = store
+    check_counts(index_dir, manifest, corpus, passages)
     return LoadedIndex(manifest, passages, vectors, stores=stores)
+
+
+def read_vectors(path: Path, mmap_above: int = MMAP_ABOVE) -> np.ndarray:
+    """A vector file read into memory, or memory-mapped when it is over `mmap_above` bytes (a
+    large catalogue's vectors are then read as search touches them). A short file raises
+    ValueError, never SIGBUS later."""
+    if path.stat().st_size > mmap_above:
+        return np.load(path, mmap_mode="r", allow_pickle=False)
+    return np.load(path, allow_pickle=False)
+
+
+def check_counts(
+    index_dir: Path, manifest: Mapping[str, Any], corpus: Corpus, passages: list[Passage]
+) -> None:
+    """The manifest's counts must be what the index holds: an edited manifest is refused."""
+    counts = manifest.get("counts")
+    want = {"initiatives": len(corpus), "passages": len(passages)}
+    if not isinstance(counts, dict) or {k: counts.get(k) for k in want} != want:
+        raise MatcherIndexError(
+            f"{index_dir / MANIFEST} says counts {counts!r}, the index holds {want}; "
+            "run `matcher index build`"
+        )
+
+
+def data_files(manifest: Mapping[str, Any]) -> list[str]:
+    """The data files a manifest vouches for (vectors, FAISS files, passages)."""
+    files = manifest.get("files", {})
+    return sorted(files) if isinstance(files, dict) else []
 
 
 def read_passages(path: Path) -> list[Passage]:
@@ -218,26 +258,6 @@ def read_passages(path: Path) -> list[Passage]:
         return [Passage(r["initiative_id"], r["number"], r["text"], r["title"]) for r in rows]
     except (OSError, ValueError, KeyError, TypeError):
         raise MatcherIndexError(f"{path} is damaged; run `matcher index build`") from None
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def remove_stray_folders(parent: Path) -> None:
@@ -251,20 +271,35 @@ def remove_stray_folders(parent: Path) -> None:
         shutil.rmtree(item, ignore_errors=True)
 
 
+def previous_index(index_dir: Path) -> Path | None:
+    """The previous index a build set aside (`.matcher-old-<pid>-<name>`) before its second
+    rename, when the folder itself is absent: a build died between its two renames."""
+    if index_dir.exists() or not index_dir.parent.is_dir():
+        return None
+    for item in sorted(index_dir.parent.iterdir()):
+        ours = item.name.startswith(OLD_PREFIX) and item.name.endswith(f"-{index_dir.name}")
+        if ours and (item / MANIFEST).exists():
+            return item
+    return None
+
+
 def recover_interrupted_swap(index_dir: Path) -> None:
     """If a build died between its two renames, put the previous index back; then remove the
-    temporary folders of builds whose process is gone."""
+    temporary folders of builds whose process is gone. A folder that cannot be written is
+    left as it is (index_status then says where the previous index is)."""
     if not index_dir.parent.exists():
         return
     with lock_if_free(index_dir) as free:
-        if not free:  # a running build is between its renames: the gap is its to close
+        if not free:  # a running build is between its renames (or the folder is read-only)
             return
         if index_dir.exists():
             remove_stray_folders(index_dir.parent)
             return
-        for item in index_dir.parent.iterdir():
-            if item.name.startswith(OLD_PREFIX) and item.name.endswith(f"-{index_dir.name}"):
-                item.rename(index_dir)
+        old = previous_index(index_dir)
+        if old is not None:
+            try:
+                old.rename(index_dir)
+            except OSError:
                 return
 
 
@@ -283,11 +318,19 @@ def index_status(
 ) -> dict[str, Any]:
     """A JSON-ready description of the index folder: present, current, counts, or what is wrong."""
     status: dict[str, Any] = {"index_dir": str(index_dir)}
+    recover_interrupted_swap(index_dir)  # a build that died between its renames: put it back
     try:
         manifest = check_index(index_dir, corpus, encoders, settings)
     except MatcherIndexError as exc:
+        problem = str(exc)
+        old = previous_index(index_dir)
+        if old is not None:  # it could not be put back (a read-only folder, a running build)
+            problem = (
+                f"a build stopped between its renames; the previous index is intact in {old}: "
+                f"rename it to {index_dir} (`mv {old} {index_dir}`), or run `matcher index build`"
+            )
         status.update(
-            state="missing" if not (index_dir / MANIFEST).exists() else "stale", problem=str(exc)
+            state="missing" if not (index_dir / MANIFEST).exists() else "stale", problem=problem
         )
         return status
     status.update(

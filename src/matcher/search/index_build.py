@@ -190,6 +190,7 @@ def _build_locked(
             vectors = np.lib.format.open_memmap(
                 npy, mode="w+", dtype=np.float32, shape=(len(texts), encoder.dim)
             )
+            _reserve(npy)
             todo = _copy_reusable(vectors, keys, previous.get(signal))
             tick = progress_bar(len(todo), progress, f"embedding ({signal})")
             report = embed_in_chunks(
@@ -229,6 +230,7 @@ def _build_locked(
             "initiative_hashes": {i.id: i.content_hash for i in corpus},
             "stores": stores,
             "files": files,
+            "sizes": {name: (tmp / name).stat().st_size for name in files},
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         if inside:
@@ -250,6 +252,19 @@ def _build_locked(
         resumed,
         rates,
     )
+
+
+def _reserve(path: Path) -> None:
+    """Allocate a memory-mapped file's blocks now: on a full disk writing into a sparse mapping
+    kills the process with SIGBUS, while allocating says ENOSPC (an OSError, exit 7)."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        os.posix_fallocate(fd, 0, os.fstat(fd).st_size)
+    except OSError as exc:
+        if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL):  # a file system without it
+            raise
+    finally:
+        os.close(fd)
 
 
 def _copy_reusable(

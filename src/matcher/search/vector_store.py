@@ -199,9 +199,15 @@ class FaissStore:
         return out_ids, out_scores
 
     def save(self, path: Path) -> None:
+        """Write the FAISS file through Python's file API: a full disk is an OSError saying so
+        (faiss.write_index raises a RuntimeError without the reason)."""
         import faiss
 
-        faiss.write_index(self.index, str(path))
+        data = faiss.serialize_index(self.index)
+        with path.open("wb") as fh:
+            fh.write(data.tobytes())
+            fh.flush()
+            os.fsync(fh.fileno())
 
     @classmethod
     def read(cls, vectors: np.ndarray, path: Path, config: AnnConfig | None = None) -> FaissStore:
