@@ -520,3 +520,23 @@ def test_the_interface_follows_the_browser_language(
     monkeypatch.setattr(type(st.context), "locale", property(lambda self: "pt-BR"))
     at.run()
     assert at.title[0].value == "Encontrar programas"
+
+
+# -- issue 24: the interface language, the gaps and the order ---------------------------------
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_a_search_after_switching_the_language_finds_programmes(app: AppTest, lang: str) -> None:
+    """The filters keep stable values under translated labels: a search in English, the
+    language switched, then a search with the filters at their defaults finds programmes."""
+    app.selectbox(key="region").select("global").run()  # a translated label ("mundial", ...)
+    app.text_area(key="statement").input("detector dogs at airports").run()
+    assert not app.exception and not app.error
+    app.selectbox(key="lang_choice").select(lang).run()
+    app.text_area(key="statement").input(KENYA).run()
+    assert not app.exception and not app.error
+    assert app.selectbox(key="swg").value == "" and app.selectbox(key="org").value == ""
+    assert app.selectbox(key="region").value == "global"
+    _ = i18n.translator(lang, "app")
+    assert app.selectbox(key="region").format_func("global") == _("global")
+    assert any(c.label == _("Shortlist") for c in app.checkbox)  # result cards

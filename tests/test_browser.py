@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from matcher.i18n.messages import LANGUAGE_NAMES
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
@@ -316,6 +318,39 @@ def test_arabic_is_laid_out_right_to_left_and_named_as_arabic(browser: Any, serv
             '[data-testid="stMain"]', "el => getComputedStyle(el).direction"
         )
         assert direction == "rtl"
+    finally:
+        page.context.close()
+
+
+def programme_cards(page: Any) -> Any:
+    """The result cards in any interface language (each has one checkbox: Shortlist)."""
+    return page.locator('[data-testid="stVerticalBlockBorderWrapper"]').filter(
+        has=page.locator('[data-testid="stCheckbox"]')
+    )
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGE_NAMES))
+def test_switching_the_language_keeps_the_search_working(
+    browser: Any, server: str, lang: str
+) -> None:
+    """A search in English, then the sidebar's language switched: the filters left at their
+    defaults still filter nothing, and the same search in the new language finds programmes."""
+    page = open_page(browser, server)
+    try:
+        search(page, "detector dogs at airports")
+        programme_cards(page).first.wait_for(timeout=LONG)
+        idle(page)
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name=LANGUAGE_NAMES[lang], exact=True).click()
+        idle(page)
+        box = page.locator("textarea").first
+        box.fill("detector dogs at airports; no early warning system")
+        box.press("Control+Enter")
+        page.wait_for_timeout(500)
+        idle(page)
+        programme_cards(page).first.wait_for(timeout=LONG)
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+        assert page.evaluate("document.documentElement.lang") == lang
     finally:
         page.context.close()
 
