@@ -19,9 +19,13 @@ from app_pages.shared import (
     tr,
 )
 from app_pages.what_we_read import chosen_needs, remember_read, show_reading
+from matcher.search.calibration import NeedStatus
 from matcher.search.request import Filters
 
 _ = tr()
+# the statuses of a need no programme open to the writer serves ("out-of-scope": outside what
+# the catalogue is about, which nothing in it serves either)
+UNSERVED = (NeedStatus.GAP.value, "out-of-scope")
 # (key, button label, statement): the key stays English so widget state survives a language
 # change. Two statements are in another language on purpose, in every interface language: they
 # show that a statement may be written in any language, so they are not translated.
@@ -164,7 +168,19 @@ for notice in result.notices:
 
 show_reading(result, matcher.corpus)
 
+# A need nothing serves is said on its own, before any card can look like its answer.
+unserved = [n.text for n in result.needs if n.status in UNSERVED]
+if unserved:
+    st.warning(
+        _(
+            "Nothing in the catalogue serves: {needs}",
+            needs="; ".join(f"*{escape_md(n)}*" for n in unserved),
+        ),
+        icon=":material/block:",
+    )
+
 st.subheader(_("{n} programmes", n=len(result.results)))
+numbered = {n.text: i for i, n in enumerate(result.needs, start=1)}
 if not result.results:
     st.info(_("No initiative matches these filters. Loosen a filter in the sidebar."))
 match_words = {"strong": _("strong match"), "partial": _("partial match"), "weak": _("weak match")}
@@ -180,6 +196,14 @@ for m in result.results:
             m.region_note or _("global"),
         ]
         st.caption(" · ".join(escape_md(x) for x in meta))
+        if len(numbered) > 1 and m.shown_for in numbered:
+            # results take turns among the needs: this says why a card stands where it does
+            place = dict(n=numbered[m.shown_for], need=f"*{escape_md(m.shown_for)}*")
+            st.markdown(
+                _("First match for your need {n}: {need}", **place)
+                if m.rank_for_need == 1
+                else _("Next match for your need {n}: {need}", **place)
+            )
         if m.needs:
             served = "; ".join(f"*{escape_md(n)}*" for n in m.needs)
             st.markdown(_("Serves: {needs}", needs=served))

@@ -540,3 +540,31 @@ def test_a_search_after_switching_the_language_finds_programmes(app: AppTest, la
     _ = i18n.translator(lang, "app")
     assert app.selectbox(key="region").format_func("global") == _("global")
     assert any(c.label == _("Shortlist") for c in app.checkbox)  # result cards
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_a_need_nothing_serves_gets_its_own_block_above_the_results(
+    app: AppTest, lang: str
+) -> None:
+    _ = i18n.translator(lang, "app")
+    app.selectbox(key="lang_choice").select(lang).run()
+    app.text_area(key="statement").input("detector dogs at airports; zebra quantum violin").run()
+    assert not app.exception and not app.error
+    block = _("Nothing in the catalogue serves: {needs}", needs="*zebra quantum violin*")
+    assert [w.value for w in app.warning if w.value == block] == [block]
+    # "Serves:" never names the gap
+    assert not any(
+        "zebra" in m.value
+        for m in app.markdown
+        if m.value.startswith(_("Serves: {needs}", needs=""))
+    )
+
+
+def test_each_card_says_which_need_it_stands_for(app: AppTest) -> None:
+    app.text_area(key="statement").input(
+        "fentanyl in mail and express parcels; addiction treatment courses"
+    ).run()
+    placed = [m.value for m in app.markdown if "match for your need" in m.value]
+    assert "First match for your need 1: *fentanyl in mail and express parcels*" in placed
+    assert "First match for your need 2: *addiction treatment courses*" in placed
+    assert any(p.startswith("Next match for your need") for p in placed)
