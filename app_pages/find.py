@@ -94,8 +94,10 @@ def use_example(text: str) -> None:
 
 kept(STATEMENT, "")
 st.session_state.setdefault(link.SHORTLIST, [])
-cols = st.columns(len(EXAMPLES))
-for col, (key, label, text) in zip(cols, EXAMPLES, strict=True):
+# rows of three: five columns cut French and Russian labels short
+PER_ROW = 3
+cols = [c for at in range(0, len(EXAMPLES), PER_ROW) for c in st.columns(PER_ROW)]
+for col, (key, label, text) in zip(cols, EXAMPLES, strict=False):
     col.button(
         label,
         key=f"example_{key}",
@@ -113,6 +115,8 @@ statement = st.text_area(
         "e.g. synthetic opioids arriving in express parcels; our lab cannot identify NPS"
     ),
 )
+# the statement is read when the box loses focus (or on Ctrl+Enter): this button does both
+st.button(_("Search"), key="search", type="primary", icon=":material/search:")
 
 with st.sidebar:
     st.subheader(_("Filters"))

@@ -568,3 +568,51 @@ def test_each_card_says_which_need_it_stands_for(app: AppTest) -> None:
     assert "First match for your need 1: *fentanyl in mail and express parcels*" in placed
     assert "First match for your need 2: *addiction treatment courses*" in placed
     assert any(p.startswith("Next match for your need") for p in placed)
+
+
+def test_the_search_button_runs_the_search(app: AppTest) -> None:
+    """A presenter clicks Search; nobody on a stage knows Ctrl+Enter."""
+    app.text_area(key="statement").set_value("detector dogs at airports")
+    app.button(key="search").click().run()
+    assert not app.exception and not app.error
+    assert app.button(key="search").label == "Search"
+    assert any(c.label == "Shortlist" for c in app.checkbox)
+
+
+@pytest.mark.parametrize("lang", ["es", "ru", "ar"])
+def test_who_is_asking_is_said_in_the_interface_language(app: AppTest, lang: str) -> None:
+    _ = i18n.translator(lang, "app")
+    app.selectbox(key="lang_choice").select(lang).run()
+    app.text_area(key="statement").input(
+        "I work for the ministry of health. We need addiction treatment courses."
+    ).run()
+    assert not app.exception and not app.error
+    who = next(m.value for m in app.markdown if m.value.startswith(":material/badge:"))
+    assert _("health ministry") in who and "health ministry" not in who
+
+
+def test_every_kind_of_writer_has_a_translated_name() -> None:
+    from app_pages.what_we_read import actor_names
+
+    kinds = json.loads((ROOT / "src/matcher/data/actors.json").read_text(encoding="utf-8"))
+    assert set(actor_names()) == set(kinds["categories"])
+
+
+def test_the_overlap_page_explains_its_colours_and_its_count(app: AppTest) -> None:
+    app.switch_page("app_pages/overlaps.py").run()
+    assert not app.exception
+    captions = [c.value for c in app.caption]
+    assert any(c.startswith("Highlighted in red: words only in 3200.") for c in captions)
+    assert any("Review overlaps lists every candidate pair" in c for c in captions)
+    app.switch_page("app_pages/review.py").run()
+    assert any("the Overlaps page shows only the pairs classed" in c.value for c in app.caption)
+
+
+def test_arabic_paragraphs_take_the_direction_of_their_own_text(app: AppTest) -> None:
+    app.selectbox(key="lang_choice").select("ar").run()
+    html = [h.proto.body for h in app.get("html")]
+    assert any("unicode-bidi: plaintext" in h for h in html)
+    # a Latin-script value inside an Arabic sentence is isolated, so the full stop stays put
+    shown = i18n.translate("ar", "app", "Serves: {needs}", needs="Mail Channel.")
+    assert shown == "يلبّي: \u2068Mail Channel.\u2069"
+    assert i18n.translate("fr", "app", "Serves: {needs}", needs="x") == "Répond à : x"

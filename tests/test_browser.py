@@ -355,6 +355,38 @@ def test_switching_the_language_keeps_the_search_working(
         page.context.close()
 
 
+def test_the_search_button_runs_a_search(browser: Any, server: str) -> None:
+    page = open_page(browser, server)
+    try:
+        box = page.get_by_label("Your country's needs")
+        box.wait_for(timeout=LONG)
+        box.fill("detector dogs at airports")
+        page.get_by_role("button", name="Search", exact=True).click()
+        programme_cards(page).first.wait_for(timeout=LONG)
+    finally:
+        page.context.close()
+
+
+CUT = """els => els
+    .filter(el => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
+    .map(el => el.innerText)"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "ru"])
+def test_no_button_label_is_cut_short(browser: Any, server: str, lang: str) -> None:
+    page = open_page(browser, f"{server}/?lang={lang}&q=detector+dogs+at+airports")
+    try:
+        programme_cards(page).first.wait_for(timeout=LONG)
+        idle(page)
+        labels = page.locator('[data-testid="stMain"] button p')
+        assert labels.count() >= 6
+        assert labels.evaluate_all(CUT) == []
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"find-{lang}.png"), full_page=True)
+    finally:
+        page.context.close()
+
+
 def test_nothing_is_fetched_from_the_internet(page: Any) -> None:
     # after the tests above opened every page in several browser contexts
     assert OUTSIDE == []

@@ -108,7 +108,9 @@ def guarded_pattern(form: str, language: str, unless: tuple[str, ...] = ()) -> s
     pattern = form_pattern(form, language)
     if not unless:
         return pattern
-    words = "|".join(_word_pattern(_fold(w)) + ("" if w.endswith("*") else _WORD_END) for w in unless)
+    words = "|".join(
+        _word_pattern(_fold(w)) + ("" if w.endswith("*") else _WORD_END) for w in unless
+    )
     return f"{pattern}(?!\\s+(?:{words}))"
 
 
