@@ -33,6 +33,8 @@ AXE = ROOT / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LONG = 240_000  # ms: the first page load may build the index on a loaded machine
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# a bordered container (Streamlit 1.67 dropped stVerticalBlockBorderWrapper)
+CARD = '[data-testid="stLayoutWrapper"]'
 
 pytestmark = [
     pytest.mark.browser,
@@ -166,7 +168,7 @@ def search(page: Any, text: str) -> None:
 
 def result_titles(page: Any) -> list[str]:
     """The programme cards' titles, in order (each card has a Shortlist checkbox)."""
-    cards = page.locator('[data-testid="stVerticalBlockBorderWrapper"]').filter(
+    cards = page.locator(CARD).filter(
         has=page.get_by_role("checkbox", name="Shortlist")
     )
     return [c.locator("strong").first.inner_text() for c in cards.all()]
@@ -324,7 +326,7 @@ def test_arabic_is_laid_out_right_to_left_and_named_as_arabic(browser: Any, serv
 
 def programme_cards(page: Any) -> Any:
     """The result cards in any interface language (each has one checkbox: Shortlist)."""
-    return page.locator('[data-testid="stVerticalBlockBorderWrapper"]').filter(
+    return page.locator(CARD).filter(
         has=page.locator('[data-testid="stCheckbox"]')
     )
 
