@@ -616,3 +616,40 @@ def test_arabic_paragraphs_take_the_direction_of_their_own_text(app: AppTest) ->
     shown = i18n.translate("ar", "app", "Serves: {needs}", needs="Mail Channel.")
     assert shown == "يلبّي: \u2068Mail Channel.\u2069"
     assert i18n.translate("fr", "app", "Serves: {needs}", needs="x") == "Répond à : x"
+
+
+def test_a_first_start_says_it_is_building_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[str] = []
+    spinner = st.spinner
+
+    def recording(text: str = "", **kwargs: object) -> object:
+        said.append(text)
+        return spinner(text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(st, "spinner", recording)
+    start(tmp_path, monkeypatch, DATA / "mini.jsonl").run()
+    assert said[:2] == [
+        "Loading the language models (the first start takes longest)…",
+        "Building the search index over the catalogue: only the first start does this…",
+    ]
+    said.clear()
+    st.cache_resource.clear()  # a restarted server: the index is on disk now
+    AppTest.from_file(APP, default_timeout=60).run()
+    assert "Loading the catalogue and its index…" in said
+    assert not any(s.startswith("Building the search index") for s in said)
+
+
+def test_streamlit_watches_only_the_project_files() -> None:
+    """Watchdog would watch the project root recursively, .venv included (inotify overflow);
+    polling watches the project's own source files one by one."""
+    import tomllib
+
+    from streamlit.watcher.folder_black_list import FolderBlackList
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "poll"
+    skipped = FolderBlackList(config["server"]["folderWatchBlacklist"])
+    assert skipped.is_blacklisted(str(ROOT / ".venv" / "lib" / "torch" / "x.py"))
+    assert not skipped.is_blacklisted(str(ROOT / "app_pages" / "find.py"))
