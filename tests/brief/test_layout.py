@@ -146,3 +146,11 @@ def test_control_characters_and_lone_surrogates_never_reach_a_document() -> None
             texts += [c for row in block.rows for c in row]
     assert "fentanyl   in  [2J parcels  " in texts and "yacht  insurance" in texts
     assert all(ch.isprintable() for text in texts for ch in text)
+
+
+def test_a_latin_title_in_an_arabic_sentence_keeps_its_isolates() -> None:
+    brief = three_need_brief()
+    both = replace(brief.items[0], needs=("fentanyl in parcels", "no forensic lab"))
+    doc = lay_out(replace(brief, items=(both, *brief.items[1:])), "ar")
+    again = [b.text for b in doc.blocks if isinstance(b, Paragraph) and "1204" in b.text]
+    assert again and all("\u20681204: Mail Channel Component\u2069" in t for t in again)

@@ -126,10 +126,15 @@ def lay_out(brief: Brief, lang: str = "en") -> Document:
     return Document(title, lang, tuple(_printable(block) for block in blocks))
 
 
+# isolates and marks that keep a Latin title in its order inside an Arabic sentence (the
+# translator adds them around filled-in values): format characters, yet wanted
+_BIDI_CONTROLS = frozenset("\u200e\u200f\u2066\u2067\u2068\u2069")
+
+
 def _text(value: str) -> str:
     """Text every format can hold: XML (DOCX, the PDF's HTML) refuses control characters and
     UTF-8 refuses lone surrogates; the engine cleans what it reads, a hand-made Brief may not."""
-    return "".join(ch if ch.isprintable() else " " for ch in value)
+    return "".join(ch if ch.isprintable() or ch in _BIDI_CONTROLS else " " for ch in value)
 
 
 def _printable(block: Block) -> Block:
