@@ -17,7 +17,6 @@ from matcher.brief.model import UNNAMED, Brief, BriefItem, BriefNeed
 from matcher.catalogue.joining import Joining, read_joining
 from matcher.search.results import CatalogueVersion, Match, SearchResult
 
-
 # a sentence ends at . ! ? (or their Arabic and CJK forms) before a space and the next word
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？؟])\s+")
 
