@@ -380,7 +380,7 @@ def test_no_button_label_is_cut_short(browser: Any, server: str, lang: str) -> N
     try:
         programme_cards(page).first.wait_for(timeout=LONG)
         idle(page)
-        labels = page.locator('[data-testid="stMain"] button p')
+        labels = page.locator('[data-testid="stMain"] button [data-testid="stMarkdownContainer"]')
         assert labels.count() >= 6
         assert labels.evaluate_all(CUT) == []
         ARTIFACTS.mkdir(exist_ok=True)
