@@ -168,9 +168,7 @@ def search(page: Any, text: str) -> None:
 
 def result_titles(page: Any) -> list[str]:
     """The programme cards' titles, in order (each card has a Shortlist checkbox)."""
-    cards = page.locator(CARD).filter(
-        has=page.get_by_role("checkbox", name="Shortlist")
-    )
+    cards = page.locator(CARD).filter(has=page.get_by_role("checkbox", name="Shortlist"))
     return [c.locator("strong").first.inner_text() for c in cards.all()]
 
 
@@ -326,9 +324,7 @@ def test_arabic_is_laid_out_right_to_left_and_named_as_arabic(browser: Any, serv
 
 def programme_cards(page: Any) -> Any:
     """The result cards in any interface language (each has one checkbox: Shortlist)."""
-    return page.locator(CARD).filter(
-        has=page.locator('[data-testid="stCheckbox"]')
-    )
+    return page.locator(CARD).filter(has=page.locator('[data-testid="stCheckbox"]'))
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGE_NAMES))
