@@ -154,3 +154,13 @@ def test_a_latin_title_in_an_arabic_sentence_keeps_its_isolates() -> None:
     doc = lay_out(replace(brief, items=(both, *brief.items[1:])), "ar")
     again = [b.text for b in doc.blocks if isinstance(b, Paragraph) and "1204" in b.text]
     assert again and all("\u20681204: Mail Channel Component\u2069" in t for t in again)
+
+
+def test_an_out_of_scope_need_is_said_unserved_in_its_place() -> None:
+    brief = three_need_brief()
+    needs = (*brief.needs[:1], brief.needs[1]._replace(status="out-of-scope"), brief.needs[2])
+    doc = lay_out(replace(brief, needs=needs), "en")
+    at = doc.blocks.index(Heading("Need 3: yacht insurance", 3))
+    assert doc.blocks[at + 1] == Paragraph("Nothing in the catalogue serves this need.")
+    table = next(b for b in doc.blocks if isinstance(b, Table))
+    assert table.rows[1][1] == "Out of scope: nothing in the catalogue"

@@ -20,6 +20,7 @@ from matcher.brief.model import UNNAMED, Brief, BriefItem, BriefNeed
 from matcher.i18n.messages import Translate, is_rtl, translator
 
 DOMAIN = "brief"
+UNSERVED = ("gap", "out-of-scope")  # the statuses of a need nothing in the catalogue serves
 
 
 class Style(StrEnum):
@@ -171,6 +172,7 @@ def _status(status: str, _: Translate) -> str:
         "served": _("Served"),
         "gap": _("Gap: nothing in the catalogue"),
         "other-region-only": _("Offered only to other regions"),
+        "out-of-scope": _("Out of scope: nothing in the catalogue"),
     }
     return words.get(status, status)
 
@@ -283,7 +285,7 @@ def _programmes(brief: Brief, _: Translate) -> list[Block]:
 
     for number, need in enumerate(in_statement_order(brief), start=1):
         blocks.append(Heading(_("Need {n}: {need}", n=number, need=need.text), 3))
-        if need.status == "gap":
+        if need.status in UNSERVED:
             blocks.append(Paragraph(_("Nothing in the catalogue serves this need.")))
             continue
         items = [i for i in brief.items if need.text in i.needs or i.id in need.programmes]
