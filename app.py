@@ -45,6 +45,11 @@ if is_rtl(lang):
         "<style>"
         '[data-testid="stMain"], [data-testid="stSidebarUserContent"] '
         "{direction: rtl; text-align: right;}"
+        # an English title or passage in an Arabic page keeps its own direction (its full stop
+        # on the right), each paragraph taking the direction of its first strong letter
+        '[data-testid="stMain"] :is(p, li, blockquote, h1, h2, h3, td, th, label), '
+        '[data-testid="stSidebarUserContent"] :is(p, li, label) '
+        "{unicode-bidi: plaintext;}"
         "</style>"
     )
 

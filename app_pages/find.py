@@ -21,9 +21,13 @@ from app_pages.shared import (
     tr,
 )
 from app_pages.what_we_read import chosen_needs, remember_read, show_reading
+from matcher.search.calibration import NeedStatus
 from matcher.search.request import Filters
 
 _ = tr()
+# the statuses of a need no programme open to the writer serves ("out-of-scope": outside what
+# the catalogue is about, which nothing in it serves either)
+UNSERVED = (NeedStatus.GAP.value, "out-of-scope")
 # (key, button label, statement): the key stays English so widget state survives a language
 # change. Two statements are in another language on purpose, in every interface language: they
 # show that a statement may be written in any language, so they are not translated.
@@ -92,8 +96,10 @@ def use_example(text: str) -> None:
 
 kept(STATEMENT, "")
 st.session_state.setdefault(link.SHORTLIST, [])
-cols = st.columns(len(EXAMPLES))
-for col, (key, label, text) in zip(cols, EXAMPLES, strict=True):
+# rows of three: five columns cut French and Russian labels short
+PER_ROW = 3
+cols = [c for at in range(0, len(EXAMPLES), PER_ROW) for c in st.columns(PER_ROW)]
+for col, (key, label, text) in zip(cols, EXAMPLES, strict=False):
     col.button(
         label,
         key=f"example_{key}",
@@ -111,6 +117,8 @@ statement = st.text_area(
         "e.g. synthetic opioids arriving in express parcels; our lab cannot identify NPS"
     ),
 )
+# the statement is read when the box loses focus (or on Ctrl+Enter): this button does both
+st.button(_("Search"), key="search", type="primary", icon=":material/search:")
 
 with st.sidebar:
     st.subheader(_("Filters"))
@@ -167,7 +175,19 @@ for notice in result.notices:
 
 show_reading(result, matcher.corpus)
 
+# A need nothing serves is said on its own, before any card can look like its answer.
+unserved = [n.text for n in result.needs if n.status in UNSERVED]
+if unserved:
+    st.warning(
+        _(
+            "Nothing in the catalogue serves: {needs}",
+            needs="; ".join(f"*{escape_md(n)}*" for n in unserved),
+        ),
+        icon=":material/block:",
+    )
+
 st.subheader(_("{n} programmes", n=len(result.results)))
+numbered = {n.text: i for i, n in enumerate(result.needs, start=1)}
 if not result.results:
     st.info(_("No initiative matches these filters. Loosen a filter in the sidebar."))
 match_words = {"strong": _("strong match"), "partial": _("partial match"), "weak": _("weak match")}
@@ -183,6 +203,14 @@ for m in result.results:
             m.region_note or _("global"),
         ]
         st.caption(" · ".join(escape_md(x) for x in meta))
+        if len(numbered) > 1 and m.shown_for in numbered:
+            # results take turns among the needs: this says why a card stands where it does
+            place = dict(n=numbered[m.shown_for], need=f"*{escape_md(m.shown_for)}*")
+            st.markdown(
+                _("First match for your need {n}: {need}", **place)
+                if m.rank_for_need == 1
+                else _("Next match for your need {n}: {need}", **place)
+            )
         if m.needs:
             served = "; ".join(f"*{escape_md(n)}*" for n in m.needs)
             st.markdown(_("Serves: {needs}", needs=served))

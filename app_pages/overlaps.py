@@ -57,6 +57,13 @@ for c in clusters:
         st.markdown(f"- **{escape_md(c.label)}** ({class_names[c.cls.value]}): {escape_md(titles)}")
 
 st.subheader(_("{n} pairs", n=len(pairs)))
+st.caption(
+    _(
+        "These are the pairs the detectors classed as an overlap. {page} lists every candidate "
+        "pair they looked at, classed or not, so it counts more.",
+        page=_("Review overlaps"),
+    )
+)
 st.dataframe(
     [
         {
@@ -92,6 +99,14 @@ if pairs:
                 b=words["b"],
                 b_id=b_id,
             )
+        )
+    )
+    st.caption(
+        _(
+            "Highlighted in red: words only in {a}. In green: words only in {b}. The rest is "
+            "in both.",
+            a=a_id,
+            b=b_id,
         )
     )
     left, right = st.columns(2)

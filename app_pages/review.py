@@ -54,6 +54,12 @@ c2.metric(_("Decided"), len(decisions))
 shown = int(
     c3.number_input(_("Show the first"), 5, max(5, len(queue)), min(20, max(5, len(queue))))
 )
+st.caption(
+    _(
+        "Every candidate pair the detectors looked at, classed or not: the Overlaps page shows "
+        "only the pairs classed as an overlap, so it counts fewer."
+    )
+)
 
 if not queue:
     st.info(_("Nothing left to review."))

@@ -169,11 +169,17 @@ def get_matcher() -> Matcher:
         key = state.alias.get(before, before)
         first = key not in state.opened
     if first:
-        message = (
-            _("Loading the catalogue and its index (the first start builds the index)…")
-            if not state.opened
-            else _("The catalogue changed: loading it and rebuilding its index…")
-        )
+        # one message per step, so a first start that builds the index says what it is doing
+        with st.spinner(_("Loading the language models (the first start takes longest)…")):
+            _encoders()
+        if not (Path(key[2]) / "manifest.json").is_file():
+            message = _(
+                "Building the search index over the catalogue: only the first start does this…"
+            )
+        elif not state.opened:
+            message = _("Loading the catalogue and its index…")
+        else:
+            message = _("The catalogue changed: loading it and rebuilding its index…")
         with st.spinner(message):
             engine = _open(key)
         after = catalogue_fingerprint()

@@ -116,12 +116,33 @@ def verdict(need: NeedCoverage, corpus: Corpus) -> str:
     return f":red-badge[:material/block: {label}]"
 
 
+def actor_names() -> dict[str, str]:
+    """The kinds of office a writer speaks for (data/actors.json's categories), translated."""
+    _ = tr()
+    return {
+        "police": _("police"),
+        "customs": _("customs"),
+        "health ministry": _("health ministry"),
+        "regulator": _("regulator"),
+        "forensic lab": _("forensic lab"),
+        "judiciary": _("judiciary"),
+        "prosecutors": _("prosecutors"),
+        "city": _("city"),
+        "parliament": _("parliament"),
+        "prison service": _("prison service"),
+        "ngo": _("NGO"),
+        "education": _("education"),
+    }
+
+
 def _context(result: SearchResult) -> None:
     _ = tr()
     st.markdown("**{}**".format(_("Context")))
+    names = actor_names()
+    actors = tuple(names.get(a, a) for a in result.context.actors)
     rows = (
         (":material/location_on:", _("Place"), result.context.places),
-        (":material/badge:", _("Who is asking"), result.context.actors),
+        (":material/badge:", _("Who is asking"), actors),
         (":material/inventory_2:", _("Already in place"), result.context.existing),
     )
     not_stated = "*{}*".format(_("not stated"))
@@ -161,7 +182,7 @@ def _edit_needs() -> None:
     if PICK not in st.session_state:
         st.session_state[PICK] = [n for n in _current() if n in options]
     with st.form("edit_needs", border=False):
-        keep, add, go = st.columns([4, 3, 1], vertical_alignment="bottom")
+        keep, add, go = st.columns([3, 3, 2], vertical_alignment="bottom")
         keep.multiselect(
             _("Needs to search for"),
             options,
@@ -180,7 +201,7 @@ def _edit_needs() -> None:
     if st.session_state.get(EMPTY):
         st.warning(_("Keep or add at least one need to search for."), icon=":material/info:")
     if st.session_state.get(CHOSEN) is not None:
-        note, back = st.columns([4, 1], vertical_alignment="center")
+        note, back = st.columns([3, 1], vertical_alignment="center")
         note.caption(
             _("Searching for the needs you chose; your statement still gives the context.")
         )

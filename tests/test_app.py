@@ -520,3 +520,136 @@ def test_the_interface_follows_the_browser_language(
     monkeypatch.setattr(type(st.context), "locale", property(lambda self: "pt-BR"))
     at.run()
     assert at.title[0].value == "Encontrar programas"
+
+
+# -- issue 24: the interface language, the gaps and the order ---------------------------------
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_a_search_after_switching_the_language_finds_programmes(app: AppTest, lang: str) -> None:
+    """The filters keep stable values under translated labels: a search in English, the
+    language switched, then a search with the filters at their defaults finds programmes."""
+    app.selectbox(key="region").select("global").run()  # a translated label ("mundial", ...)
+    app.text_area(key="statement").input("detector dogs at airports").run()
+    assert not app.exception and not app.error
+    app.selectbox(key="lang_choice").select(lang).run()
+    app.text_area(key="statement").input(KENYA).run()
+    assert not app.exception and not app.error
+    assert app.selectbox(key="swg").value == "" and app.selectbox(key="org").value == ""
+    assert app.selectbox(key="region").value == "global"
+    _ = i18n.translator(lang, "app")
+    assert app.selectbox(key="region").format_func("global") == _("global")
+    assert any(c.label == _("Shortlist") for c in app.checkbox)  # result cards
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_a_need_nothing_serves_gets_its_own_block_above_the_results(
+    app: AppTest, lang: str
+) -> None:
+    _ = i18n.translator(lang, "app")
+    app.selectbox(key="lang_choice").select(lang).run()
+    app.text_area(key="statement").input("detector dogs at airports; zebra quantum violin").run()
+    assert not app.exception and not app.error
+    block = _("Nothing in the catalogue serves: {needs}", needs="*zebra quantum violin*")
+    assert [w.value for w in app.warning if w.value == block] == [block]
+    # "Serves:" never names the gap
+    assert not any(
+        "zebra" in m.value
+        for m in app.markdown
+        if m.value.startswith(_("Serves: {needs}", needs=""))
+    )
+
+
+def test_each_card_says_which_need_it_stands_for(app: AppTest) -> None:
+    app.text_area(key="statement").input(
+        "fentanyl in mail and express parcels; addiction treatment courses"
+    ).run()
+    placed = [m.value for m in app.markdown if "match for your need" in m.value]
+    assert "First match for your need 1: *fentanyl in mail and express parcels*" in placed
+    assert "First match for your need 2: *addiction treatment courses*" in placed
+    assert any(p.startswith("Next match for your need") for p in placed)
+
+
+def test_the_search_button_runs_the_search(app: AppTest) -> None:
+    """A presenter clicks Search; nobody on a stage knows Ctrl+Enter."""
+    app.text_area(key="statement").set_value("detector dogs at airports")
+    app.button(key="search").click().run()
+    assert not app.exception and not app.error
+    assert app.button(key="search").label == "Search"
+    assert any(c.label == "Shortlist" for c in app.checkbox)
+
+
+@pytest.mark.parametrize("lang", ["es", "ru", "ar"])
+def test_who_is_asking_is_said_in_the_interface_language(app: AppTest, lang: str) -> None:
+    _ = i18n.translator(lang, "app")
+    app.selectbox(key="lang_choice").select(lang).run()
+    app.text_area(key="statement").input(
+        "I work for the ministry of health. We need addiction treatment courses."
+    ).run()
+    assert not app.exception and not app.error
+    who = next(m.value for m in app.markdown if m.value.startswith(":material/badge:"))
+    assert _("health ministry") in who and "health ministry" not in who
+
+
+def test_every_kind_of_writer_has_a_translated_name() -> None:
+    from app_pages.what_we_read import actor_names
+
+    kinds = json.loads((ROOT / "src/matcher/data/actors.json").read_text(encoding="utf-8"))
+    assert set(actor_names()) == set(kinds["categories"])
+
+
+def test_the_overlap_page_explains_its_colours_and_its_count(app: AppTest) -> None:
+    app.switch_page("app_pages/overlaps.py").run()
+    assert not app.exception
+    captions = [c.value for c in app.caption]
+    assert any(c.startswith("Highlighted in red: words only in 3200.") for c in captions)
+    assert any("Review overlaps lists every candidate pair" in c for c in captions)
+    app.switch_page("app_pages/review.py").run()
+    assert any("the Overlaps page shows only the pairs classed" in c.value for c in app.caption)
+
+
+def test_arabic_paragraphs_take_the_direction_of_their_own_text(app: AppTest) -> None:
+    app.selectbox(key="lang_choice").select("ar").run()
+    html = [h.proto.body for h in app.get("html")]
+    assert any("unicode-bidi: plaintext" in h for h in html)
+    # a Latin-script value inside an Arabic sentence is isolated, so the full stop stays put
+    shown = i18n.translate("ar", "app", "Serves: {needs}", needs="Mail Channel.")
+    assert shown == "يلبّي: \u2068Mail Channel.\u2069"
+    assert i18n.translate("fr", "app", "Serves: {needs}", needs="x") == "Répond à : x"
+
+
+def test_a_first_start_says_it_is_building_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[str] = []
+    spinner = st.spinner
+
+    def recording(text: str = "", **kwargs: object) -> object:
+        said.append(text)
+        return spinner(text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(st, "spinner", recording)
+    start(tmp_path, monkeypatch, DATA / "mini.jsonl").run()
+    assert said[:2] == [
+        "Loading the language models (the first start takes longest)…",
+        "Building the search index over the catalogue: only the first start does this…",
+    ]
+    said.clear()
+    st.cache_resource.clear()  # a restarted server: the index is on disk now
+    AppTest.from_file(APP, default_timeout=60).run()
+    assert "Loading the catalogue and its index…" in said
+    assert not any(s.startswith("Building the search index") for s in said)
+
+
+def test_streamlit_watches_only_the_project_files() -> None:
+    """Watchdog would watch the project root recursively, .venv included (inotify overflow);
+    polling watches the project's own source files one by one."""
+    import tomllib
+
+    from streamlit.watcher.folder_black_list import FolderBlackList
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "poll"
+    skipped = FolderBlackList(config["server"]["folderWatchBlacklist"])
+    assert skipped.is_blacklisted(str(ROOT / ".venv" / "lib" / "torch" / "x.py"))
+    assert not skipped.is_blacklisted(str(ROOT / "app_pages" / "find.py"))

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from matcher.i18n.messages import LANGUAGE_NAMES
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
@@ -31,6 +33,8 @@ AXE = ROOT / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LONG = 240_000  # ms: the first page load may build the index on a loaded machine
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# a bordered container (Streamlit 1.67 dropped stVerticalBlockBorderWrapper)
+CARD = '[data-testid="stLayoutWrapper"]'
 
 pytestmark = [
     pytest.mark.browser,
@@ -164,9 +168,7 @@ def search(page: Any, text: str) -> None:
 
 def result_titles(page: Any) -> list[str]:
     """The programme cards' titles, in order (each card has a Shortlist checkbox)."""
-    cards = page.locator('[data-testid="stVerticalBlockBorderWrapper"]').filter(
-        has=page.get_by_role("checkbox", name="Shortlist")
-    )
+    cards = page.locator(CARD).filter(has=page.get_by_role("checkbox", name="Shortlist"))
     return [c.locator("strong").first.inner_text() for c in cards.all()]
 
 
@@ -316,6 +318,69 @@ def test_arabic_is_laid_out_right_to_left_and_named_as_arabic(browser: Any, serv
             '[data-testid="stMain"]', "el => getComputedStyle(el).direction"
         )
         assert direction == "rtl"
+    finally:
+        page.context.close()
+
+
+def programme_cards(page: Any) -> Any:
+    """The result cards in any interface language (each has one checkbox: Shortlist)."""
+    return page.locator(CARD).filter(has=page.locator('[data-testid="stCheckbox"]'))
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGE_NAMES))
+def test_switching_the_language_keeps_the_search_working(
+    browser: Any, server: str, lang: str
+) -> None:
+    """A search in English, then the sidebar's language switched: the filters left at their
+    defaults still filter nothing, and the same search in the new language finds programmes."""
+    page = open_page(browser, server)
+    try:
+        search(page, "detector dogs at airports")
+        programme_cards(page).first.wait_for(timeout=LONG)
+        idle(page)
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name=LANGUAGE_NAMES[lang], exact=True).click()
+        idle(page)
+        box = page.locator("textarea").first
+        box.fill("detector dogs at airports; no early warning system")
+        box.press("Control+Enter")
+        page.wait_for_timeout(500)
+        idle(page)
+        programme_cards(page).first.wait_for(timeout=LONG)
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+        assert page.evaluate("document.documentElement.lang") == lang
+    finally:
+        page.context.close()
+
+
+def test_the_search_button_runs_a_search(browser: Any, server: str) -> None:
+    page = open_page(browser, server)
+    try:
+        box = page.get_by_label("Your country's needs")
+        box.wait_for(timeout=LONG)
+        box.fill("detector dogs at airports")
+        page.get_by_role("button", name="Search", exact=True).click()
+        programme_cards(page).first.wait_for(timeout=LONG)
+    finally:
+        page.context.close()
+
+
+CUT = """els => els
+    .filter(el => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
+    .map(el => el.innerText)"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "ru"])
+def test_no_button_label_is_cut_short(browser: Any, server: str, lang: str) -> None:
+    page = open_page(browser, f"{server}/?lang={lang}&q=detector+dogs+at+airports")
+    try:
+        programme_cards(page).first.wait_for(timeout=LONG)
+        idle(page)
+        labels = page.locator('[data-testid="stMain"] button [data-testid="stMarkdownContainer"]')
+        assert labels.count() >= 6
+        assert labels.evaluate_all(CUT) == []
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"find-{lang}.png"), full_page=True)
     finally:
         page.context.close()
 

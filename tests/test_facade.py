@@ -252,3 +252,39 @@ def test_a_statement_outside_the_field_has_its_needs_out_of_scope(
     assert away.gaps == ("malaria bed nets for rural villages",)
     mixed = m.search("fentanyl in postal parcels; malaria bed nets")
     assert sorted(n.status for n in mixed.needs) == ["gap", "served"]
+
+
+def test_each_result_says_which_need_it_stands_for(matcher: Matcher) -> None:
+    """Results take turns among the needs; each card names the need it is placed for and its
+    turn for that need, so an order that is not by label still explains itself."""
+    result = matcher.search(
+        "fentanyl in mail and express parcels; addiction treatment courses", k=4
+    )
+    needs = [n.text for n in result.needs]
+    assert {m.shown_for for m in result.results} == set(needs)
+    turns: dict[str, int] = {}
+    for m in result.results:
+        turns[m.shown_for] = turns.get(m.shown_for, 0) + 1
+        assert m.rank_for_need == turns[m.shown_for]
+    mail = next(m for m in result.results if m.id == "1204")
+    assert (mail.shown_for, mail.rank_for_need) == ("fentanyl in mail and express parcels", 1)
+    row = result.to_dict()["results"][0]
+    assert row["shown_for"] in needs and row["rank_for_need"] == 1
+
+
+def test_a_one_text_search_names_no_need_to_stand_for(matcher: Matcher) -> None:
+    result = matcher.search(
+        "I work for the customs service. I am the head of the dog unit.", k=3
+    )  # context only: searched as one text
+    assert all(m.shown_for == "" and m.rank_for_need == 0 for m in result.results)
+
+
+def test_gaps_in_the_json_are_the_needs_nothing_serves(matcher: Matcher) -> None:
+    result = matcher.search("detector dogs at airports; zebra quantum violin lessons", k=3)
+    data = result.to_dict()
+    assert data["gaps"] == [n["text"] for n in data["needs"] if n["status"] == "gap"]
+    assert "zebra quantum violin lessons" in data["gaps"]
+    served = {n.text for n in result.needs if n.status == "served"}
+    for m in result.results:  # "Serves:" claims only needs the engine accepts for the card
+        assert set(m.needs) <= served
+        assert all(m.id in n.results for n in result.needs if n.text in m.needs)

@@ -41,6 +41,11 @@ def test_spanish_need_finds_the_english_early_warning_programmes(matcher: Matche
     assert {"2102", "2103"} & set(ids)
 
 
+def test_mail_named_in_spanish_finds_the_postal_trafficking_programmes(matcher: Matcher) -> None:
+    # "correo" was not read as the post (it is also email): the programmes ranked 7th and 9th
+    assert {"1204", "1205"} & set(top(matcher, "el fentanilo llega por correo"))
+
+
 def test_two_needs_each_get_a_programme(matcher: Matcher) -> None:
     result = matcher.search("postal fentanyl trafficking, no forensic lab", k=5)
     assert [n.text for n in result.needs] == ["postal fentanyl trafficking", "forensic lab"]

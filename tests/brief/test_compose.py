@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from matcher.brief.compose import why_passage
 from matcher.brief.model import FORMATS, UNNAMED, BriefFormat
 from matcher.brief.render import CSV_FIELDS, render, render_bytes
 from matcher.catalogue.model import Corpus, Initiative
@@ -71,8 +72,9 @@ def test_markdown_brief_names_needs_and_contacts(matcher: Matcher) -> None:
     text = render(matcher.brief(STATEMENT, k=3), "md")
     assert text.startswith("# Country brief")
     assert "| fentanyl in mail and express parcels | Served | 1204 |" in text
-    assert "### WCO" in text
+    assert "### Need 1\\: fentanyl in mail and express parcels" in text
     assert "#### 1204\\: Mail Channel Component" in text
+    assert "- **Organisation to contact:** WCO" in text
 
 
 def test_shortlist_keeps_exactly_the_chosen_programmes(matcher: Matcher) -> None:
@@ -190,3 +192,16 @@ def test_every_format_takes_text_no_file_can_hold(matcher: Matcher) -> None:
     for fmt in BriefFormat:
         assert render_bytes(brief, fmt, "ar")
     assert json.loads(render_bytes(brief, "json"))["statement"] == "fentanyl \x00 ?"
+
+
+@pytest.mark.parametrize(
+    ("passage", "cut"),
+    [
+        ("One sentence. Two sentences.", "One sentence. Two sentences."),
+        ("First part here. " + "x" * 40 + " words. Third.", "First part here. …"),
+        ("word " * 20, "word word word word word word word word word…"),
+    ],
+)
+def test_the_why_passage_is_cut_between_sentences(passage: str, cut: str) -> None:
+    assert why_passage(passage, limit=50) == cut
+    assert len(why_passage(passage, limit=50)) <= 50

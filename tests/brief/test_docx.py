@@ -32,10 +32,15 @@ def test_word_brief_has_headings_needs_table_gaps_and_programmes_by_organisation
         "What we read",
         "Gaps",
         "At a glance",
-        "Programmes, by organisation to contact",
+        "Programmes, by need",
     ]
-    organisations = [text for style, text in heads if style == "Heading 2"]
-    assert organisations == ["OAS/CICAD", "WCO", "Organisation not named on the page"]
+    needs_heads = [text for style, text in heads if style == "Heading 2"]
+    assert needs_heads == [
+        "Need 1: fentanyl in parcels",
+        "Need 2: no forensic lab",
+        "Need 3: yacht insurance",
+        "Other programmes for the statement",
+    ]
     programmes = [text.split(":")[0] for style, text in heads if style == "Heading 3"]
     assert sorted(programmes) == sorted(PROGRAMME_IDS)
 
@@ -55,9 +60,9 @@ def test_word_brief_has_headings_needs_table_gaps_and_programmes_by_organisation
 
 def test_each_programme_is_a_table_of_its_details() -> None:
     document = _open("en")
-    details = [t for t in document.tables if t.rows[0].cells[0].text == "Match"]
+    details = [t for t in document.tables if t.rows[0].cells[0].text == "Organisation to contact"]
     assert len(details) == len(PROGRAMME_IDS)
-    cicad = {row.cells[0].text: row.cells[1].text for row in details[0].rows}
+    cicad = {row.cells[0].text: row.cells[1].text for row in details[2].rows}
     assert cicad["Region limits"] == "Americas"
     assert cicad["What joining requires"] == "five years of practice\na letter of intent"
 
@@ -71,3 +76,13 @@ def test_arabic_brief_runs_right_to_left_and_quotes_english_left_to_right() -> N
     assert not is_right_to_left(english_title)
     assert all(t._tbl.tblPr.find(qn("w:bidiVisual")) is not None for t in document.tables)
     assert not any(is_right_to_left(p) for p in _open("en").paragraphs)
+
+
+def test_word_repeats_the_header_row_and_keeps_rows_whole() -> None:
+    document = _open("en")
+    needs = document.tables[0]
+    header = needs.rows[0]._tr.trPr
+    assert header is not None and header.find(qn("w:tblHeader")) is not None
+    for table in document.tables:
+        for row in table.rows[1:]:
+            assert row._tr.trPr.find(qn("w:cantSplit")) is not None

@@ -48,10 +48,10 @@ def test_every_message_the_code_uses_is_in_the_english_catalogue_and_no_other() 
     assert listed - used == set(), "these catalogue entries are no longer used"
 
 
-def test_summary_then_page_break_then_programmes_by_organisation() -> None:
+def test_summary_then_programmes_under_each_need_in_the_statements_order() -> None:
     doc = lay_out(three_need_brief(), "en")
-    kinds = [type(b) for b in doc.blocks]
-    cut = kinds.index(PageBreak)
+    assert PageBreak not in [type(b) for b in doc.blocks]  # page one is not left half empty
+    cut = doc.blocks.index(Heading("Programmes, by need", 2))
     summary, programmes = doc.blocks[:cut], doc.blocks[cut + 1 :]
     headings = [b.text for b in summary if isinstance(b, Heading)]
     assert headings == ["What the country asked for", "What we read", "Gaps", "At a glance"]
@@ -66,21 +66,48 @@ def test_summary_then_page_break_then_programmes_by_organisation() -> None:
     )
     assert Bullets(("yacht insurance",)) in summary
     assert Fields((("Places named", ("Pacific",)), ("Who is asking", ("customs",)))) in summary
-    organisations = [b.text for b in programmes if isinstance(b, Heading) and b.level == 3]
-    assert organisations == ["OAS/CICAD", "WCO", "Organisation not named on the page"]
+    # the statement says parcels, then the lab, then yachts: the needs come in that order
+    needs = [b.text for b in programmes if isinstance(b, Heading) and b.level == 3]
+    assert needs == [
+        "Need 1: fentanyl in parcels",
+        "Need 2: no forensic lab",
+        "Need 3: yacht insurance",
+        "Other programmes for the statement",
+    ]
+    at = {b.text: i for i, b in enumerate(programmes) if isinstance(b, Heading)}
+    gap = programmes[at["Need 3: yacht insurance"] + 1]
+    assert gap == Paragraph("Nothing in the catalogue serves this need.")  # in its place
     titles = [b.text for b in programmes if isinstance(b, Heading) and b.level == 4]
-    assert [t.split(":")[0] for t in titles] == ["2103", "1204", "1209", "3200"]
+    assert [t.split(":")[0] for t in titles] == ["1204", "1209", "2103", "3200"]
     assert sorted(t.split(":")[0] for t in titles) == sorted(PROGRAMME_IDS)
+
+
+def test_a_programme_serving_two_needs_is_shown_once_and_named_again() -> None:
+    brief = three_need_brief()
+    both = replace(brief.items[0], needs=("fentanyl in parcels", "no forensic lab"))
+    doc = lay_out(replace(brief, items=(both, *brief.items[1:])), "en")
+    titles = [b.text for b in doc.blocks if isinstance(b, Heading) and b.level == 4]
+    assert titles.count("1204: Mail Channel Component") == 1
+    assert Paragraph("Also listed above: 1204: Mail Channel Component") in doc.blocks
+
+
+def test_who_is_asking_is_in_the_briefs_language() -> None:
+    doc = lay_out(three_need_brief(), "es")
+    assert Fields((("Lugares mencionados", ("Pacific",)), ("Quién lo pide", ("aduanas",)))) in (
+        doc.blocks
+    )
 
 
 def test_a_programme_shows_its_limits_and_what_joining_requires() -> None:
     doc = lay_out(three_need_brief(), "en")
-    details = [b for b in doc.blocks if isinstance(b, Fields) and b.rows[0][0] == "Match"]
-    cicad = dict(details[0].rows)
+    details = [
+        b for b in doc.blocks if isinstance(b, Fields) and b.rows[0][0] == "Organisation to contact"
+    ]
+    wco, cicad = dict(details[0].rows), dict(details[2].rows)
+    assert cicad["Organisation to contact"] == ("OAS/CICAD",)
     assert cicad["Region limits"] == ("Americas",)
     assert cicad["What joining requires"] == ("five years of practice", "a letter of intent")
     assert cicad["Possible partners"] == ("Member States",)
-    wco = dict(details[1].rows)
     assert wco["Match"] == ("Strong",) and wco["Region limits"] == ("Open to every region",)
     assert "What joining requires" not in wco
 
@@ -119,3 +146,21 @@ def test_control_characters_and_lone_surrogates_never_reach_a_document() -> None
             texts += [c for row in block.rows for c in row]
     assert "fentanyl   in  [2J parcels  " in texts and "yacht  insurance" in texts
     assert all(ch.isprintable() for text in texts for ch in text)
+
+
+def test_a_latin_title_in_an_arabic_sentence_keeps_its_isolates() -> None:
+    brief = three_need_brief()
+    both = replace(brief.items[0], needs=("fentanyl in parcels", "no forensic lab"))
+    doc = lay_out(replace(brief, items=(both, *brief.items[1:])), "ar")
+    again = [b.text for b in doc.blocks if isinstance(b, Paragraph) and "1204" in b.text]
+    assert again and all("\u20681204: Mail Channel Component\u2069" in t for t in again)
+
+
+def test_an_out_of_scope_need_is_said_unserved_in_its_place() -> None:
+    brief = three_need_brief()
+    needs = (*brief.needs[:1], brief.needs[1]._replace(status="out-of-scope"), brief.needs[2])
+    doc = lay_out(replace(brief, needs=needs), "en")
+    at = doc.blocks.index(Heading("Need 3: yacht insurance", 3))
+    assert doc.blocks[at + 1] == Paragraph("Nothing in the catalogue serves this need.")
+    table = next(b for b in doc.blocks if isinstance(b, Table))
+    assert table.rows[1][1] == "Out of scope: nothing in the catalogue"

@@ -210,6 +210,10 @@ GOOD = {"english": "canine", "source": "test", "forms": {"es": ["perros"]}}
             "empty es",
         ),
         (json.dumps({"provenance": "p", "entries": [GOOD, GOOD]}), "repeats"),
+        (
+            json.dumps({"provenance": "p", "entries": [{**GOOD, "unless_followed_by": ["x"]}]}),
+            "unless_followed_by",
+        ),
     ],
 )
 def test_loader_rejects_a_malformed_table(tmp_path: Path, content: str, message: str) -> None:
@@ -227,3 +231,43 @@ def test_english_statements_are_not_translated(tmp_path, mini_corpus, fake_encod
     texts, english = m.prepare(["postal services and police training", "policía y aduanas"])
     assert texts[0] == "postal services and police training" and english[0] == 1.0
     assert "customs" in texts[1] and english[1] == 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el fentanilo llega por correo",
+        "los paquetes llegan por el correo",
+        "les comprimés arrivent par la poste",
+        "envoyés par courrier",
+        "o fentanil chega pelo correio",
+        "фентанил приходит по почте",
+        "يصل الفنتانيل عبر البريد",
+    ],
+)
+def test_the_mail_as_a_channel_adds_postal_mail(text: str) -> None:
+    assert "postal mail parcels" in added(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nos escriben por correo electrónico",
+        "los correos electrónicos del ministerio",
+        "envoyé par courrier électronique",
+        "enviado pelo correio eletrônico",
+        "по электронной почте",
+        "أرسلناه بالبريد الإلكتروني",
+    ],
+)
+def test_email_named_with_the_same_words_does_not(text: str) -> None:
+    assert "postal mail parcels" not in added(text)
+
+
+def test_a_form_is_refused_only_before_its_stop_words(tmp_path: Path) -> None:
+    path = tmp_path / "lexicon.json"
+    entry = {**GOOD, "forms": {"es": ["por correo"]}, "unless_followed_by": {"es": ["electr*"]}}
+    path.write_text(json.dumps({"provenance": "p", "entries": [entry]}), encoding="utf-8")
+    lexicon = load_lexicon(path)
+    assert lexicon.terms_in("llega por correo cada semana") == ["canine"]
+    assert lexicon.terms_in("por correo electrónico") == []

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from matcher.api.config import ServerSettings
 from matcher.api.demand import install_demand, record_search
+from matcher.api.docs_assets import install_docs
 from matcher.api.guards import (
     BodySizeLimit,
     NotFound,
@@ -114,7 +115,10 @@ def create_app(live: LiveMatcher, settings: ServerSettings | None = None) -> Fas
             "initiatives, read its needs and gaps, and find overlaps in the catalogue. The JSON "
             "of each endpoint is what the `matcher` CLI prints with `--json`."
         ),
+        docs_url=None,  # docs_assets.py serves /docs and /redoc without a CDN
+        redoc_url=None,
     )
+    install_docs(app)
     install_error_handlers(app)
     app.state.live = live
     # the last added is outermost: CORS wraps every answer, the 413 and the 500 included

@@ -152,6 +152,8 @@ class MatchOut(BaseModel):
     confidence: float
     region_note: str
     needs: list[str]
+    shown_for: str
+    rank_for_need: int
 
 
 class NeedOut(BaseModel):

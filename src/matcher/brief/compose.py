@@ -1,14 +1,15 @@
 """A brief made from a search result: the programmes listed, what joining each asks, and why.
 
 The page asks countries to register interest with each initiative's implementing organisation,
-so the brief groups programmes by organisation (`model.Brief.by_organization`); `render` turns
-it into files.
+and each programme names it; the brief lists programmes under the need they serve
+(`layout`), and `render` turns it into files.
 
     brief = matcher.brief("postal fentanyl trafficking, no forensic lab")
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -16,10 +17,29 @@ from matcher.brief.model import UNNAMED, Brief, BriefItem, BriefNeed
 from matcher.catalogue.joining import Joining, read_joining
 from matcher.search.results import CatalogueVersion, Match, SearchResult
 
+# a sentence ends at . ! ? (or their Arabic and CJK forms) before a space and the next word
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？؟])\s+")
+
+
+def why_passage(passage: str, limit: int = 300) -> str:
+    """The passage in whole sentences up to `limit` characters, with an ellipsis where it was
+    cut; a first sentence longer than the limit is cut at a word, never inside one."""
+    text = " ".join(passage.split())
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in _SENTENCE_END.split(text):
+        joined = f"{kept} {sentence}".strip()
+        if len(joined) > limit - 2:
+            break
+        kept = joined
+    if not kept:
+        kept = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return f"{kept} …" if kept.endswith((".", "!", "?", "。", "؟")) else f"{kept}…"
+
 
 def _why(match: Match, limit: int = 300) -> str:
-    passage = " ".join(match.passage.split())
-    return passage if len(passage) <= limit else passage[: limit - 1].rstrip() + "…"
+    return why_passage(match.passage, limit)
 
 
 def make_brief(

@@ -9,6 +9,7 @@ table is laid out right to left, the section too; quoted English stays left to r
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from docx import Document as new_document
 from docx.document import Document as DocxDocument
@@ -56,11 +57,15 @@ def _add(docx: DocxDocument, block: layout.Block) -> None:
         table = docx.add_table(rows=0, cols=2)
         table.style = "Table Grid"
         for label, values in block.rows:
-            cells = table.add_row().cells
+            row = table.add_row()
+            _row_mark(row, "w:cantSplit")  # a row's label never parts from its value
+            cells = row.cells
             cells[0].paragraphs[0].add_run(label).bold = True
             cells[1].paragraphs[0].text = values[0]
             for value in values[1:]:
                 cells[1].add_paragraph(value)
+            for paragraph in (*cells[0].paragraphs, *cells[1].paragraphs):
+                paragraph.paragraph_format.keep_with_next = True  # one programme, one page
         docx.add_paragraph()
     elif isinstance(block, layout.Table):
         _table(docx, block)
@@ -72,13 +77,23 @@ def _add(docx: DocxDocument, block: layout.Block) -> None:
 def _table(docx: DocxDocument, block: layout.Table) -> DocxTable:
     table = docx.add_table(rows=1, cols=len(block.header))
     table.style = "Table Grid"
+    _row_mark(table.rows[0], "w:tblHeader")  # Word repeats the header row on every page
     for cell, text in zip(table.rows[0].cells, block.header, strict=True):
         cell.paragraphs[0].add_run(text).bold = True
     for row in block.rows:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
+        added = table.add_row()
+        _row_mark(added, "w:cantSplit")
+        for cell, text in zip(added.cells, row, strict=True):
             cell.text = text
     docx.add_paragraph()
     return table
+
+
+def _row_mark(row: Any, tag: str) -> None:
+    """Set an on/off property of a table row (`w:tblHeader`, `w:cantSplit`)."""
+    props = row._tr.get_or_add_trPr()
+    if props.find(qn(tag)) is None:
+        props.append(OxmlElement(tag))
 
 
 def _paragraphs(docx: DocxDocument) -> list[DocxParagraph]:

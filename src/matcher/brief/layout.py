@@ -5,8 +5,9 @@ fields, tables, a page break); `brief_markdown`, `brief_docx` and `brief_pdf` on
 the words and their order live here once. Fixed words come from the gettext domain ``brief``;
 the statement and the catalogue's titles and passages are quoted as given, never translated.
 
-Page one is the summary (the statement, the needs read and their status, the context, the gaps);
-then the programmes, grouped by the organisation to contact.
+The summary comes first (the statement, the needs read and their status, the context, the
+gaps); then the programmes under each need, in the statement's order, a need nothing serves
+saying so in its place. No forced page break: the programmes start on page one.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from matcher.brief.model import UNNAMED, Brief, BriefItem
+from matcher.brief.model import UNNAMED, Brief, BriefItem, BriefNeed
 from matcher.i18n.messages import Translate, is_rtl, translator
 
 DOMAIN = "brief"
+UNSERVED = ("gap", "out-of-scope")  # the statuses of a need nothing in the catalogue serves
 
 
 class Style(StrEnum):
@@ -106,17 +108,8 @@ def lay_out(brief: Brief, lang: str = "en") -> Document:
                 organisations=len(brief.by_organization()),
             )
         ),
-        PageBreak(),
-        Heading(_("Programmes, by organisation to contact"), 2),
     ]
-    if not brief.items:
-        blocks.append(Paragraph(_("No programme selected.")))
-    for org, items in brief.by_organization().items():
-        blocks.append(
-            Heading(_("Organisation not named on the page") if org == UNNAMED else org, 3)
-        )
-        for item in items:
-            blocks += [Heading(f"{item.id}: {item.title}", 4), _programme(item, _)]
+    blocks += _programmes(brief, _)
     blocks += [
         Paragraph(
             _(
@@ -134,10 +127,15 @@ def lay_out(brief: Brief, lang: str = "en") -> Document:
     return Document(title, lang, tuple(_printable(block) for block in blocks))
 
 
+# isolates and marks that keep a Latin title in its order inside an Arabic sentence (the
+# translator adds them around filled-in values): format characters, yet wanted
+_BIDI_CONTROLS = frozenset("\u200e\u200f\u2066\u2067\u2068\u2069")
+
+
 def _text(value: str) -> str:
     """Text every format can hold: XML (DOCX, the PDF's HTML) refuses control characters and
     UTF-8 refuses lone surrogates; the engine cleans what it reads, a hand-made Brief may not."""
-    return "".join(ch if ch.isprintable() else " " for ch in value)
+    return "".join(ch if ch.isprintable() or ch in _BIDI_CONTROLS else " " for ch in value)
 
 
 def _printable(block: Block) -> Block:
@@ -174,8 +172,28 @@ def _status(status: str, _: Translate) -> str:
         "served": _("Served"),
         "gap": _("Gap: nothing in the catalogue"),
         "other-region-only": _("Offered only to other regions"),
+        "out-of-scope": _("Out of scope: nothing in the catalogue"),
     }
     return words.get(status, status)
+
+
+def _actor(kind: str, _: Translate) -> str:
+    """A kind of writer (data/actors.json's categories) in the brief's language."""
+    words = {
+        "police": _("police"),
+        "customs": _("customs"),
+        "health ministry": _("health ministry"),
+        "regulator": _("regulator"),
+        "forensic lab": _("forensic lab"),
+        "judiciary": _("judiciary"),
+        "prosecutors": _("prosecutors"),
+        "city": _("city"),
+        "parliament": _("parliament"),
+        "prison service": _("prison service"),
+        "ngo": _("NGO"),
+        "education": _("education"),
+    }
+    return words.get(kind, kind)
 
 
 def _match(label: str, _: Translate) -> str:
@@ -206,7 +224,7 @@ def _needs(brief: Brief, _: Translate) -> list[Block]:
         (label, values)
         for label, values in (
             (_("Places named"), context.places),
-            (_("Who is asking"), context.actors),
+            (_("Who is asking"), tuple(_actor(a, _) for a in context.actors)),
             (_("What exists already"), context.existing),
         )
         if values
@@ -235,8 +253,61 @@ def _gaps(brief: Brief, _: Translate) -> list[Block]:
     return blocks
 
 
+def in_statement_order(brief: Brief) -> list[BriefNeed]:
+    """The needs in the order the statement states them (a need it does not spell out, such as
+    one the user added, after those it does)."""
+    folded = " ".join(brief.statement.split()).casefold()
+
+    def place(need: BriefNeed) -> int:
+        at = folded.find(" ".join(need.text.split()).casefold())
+        return at if at >= 0 else len(folded)
+
+    return sorted(brief.needs, key=place)
+
+
+def _programmes(brief: Brief, _: Translate) -> list[Block]:
+    """Each need with its programmes (a programme in full once, then named), then the rest."""
+    blocks: list[Block] = [Heading(_("Programmes, by need"), 2)]
+    if not brief.items and not brief.needs:
+        return [*blocks, Paragraph(_("No programme selected."))]
+    shown: set[str] = set()
+
+    def listed(items: list[BriefItem]) -> list[Block]:
+        out: list[Block] = []
+        for item in items:
+            if item.id in shown:
+                named = f"{item.id}: {item.title}"
+                out.append(Paragraph(_("Also listed above: {programme}", programme=named)))
+                continue
+            shown.add(item.id)
+            out += [Heading(f"{item.id}: {item.title}", 4), _programme(item, _)]
+        return out
+
+    for number, need in enumerate(in_statement_order(brief), start=1):
+        blocks.append(Heading(_("Need {n}: {need}", n=number, need=need.text), 3))
+        if need.status in UNSERVED:
+            blocks.append(Paragraph(_("Nothing in the catalogue serves this need.")))
+            continue
+        items = [i for i in brief.items if need.text in i.needs or i.id in need.programmes]
+        if need.status == "other-region-only":
+            blocks.append(Paragraph(_("Offered only by programmes limited to other regions:")))
+        if not items:
+            blocks.append(Paragraph(_("No programme listed for this need.")))
+        blocks += listed(items)
+    rest = [i for i in brief.items if i.id not in shown]
+    if rest:
+        if brief.needs:
+            blocks.append(Heading(_("Other programmes for the statement"), 3))
+        blocks += listed(rest)
+    return blocks
+
+
 def _programme(item: BriefItem, _: Translate) -> Fields:
+    organisation = (
+        _("Organisation not named on the page") if item.organization == UNNAMED else item.organization
+    )
     rows: list[tuple[str, tuple[str, ...]]] = [
+        (_("Organisation to contact"), (organisation,)),
         (_("Match"), (_match(item.match, _),)),
         (_("Sub-working group"), (item.sub_working_group,)),
         (

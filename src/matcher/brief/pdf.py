@@ -32,6 +32,9 @@ table { border-collapse: collapse; width: 100%; margin: 0 0 6pt; break-inside: a
 th, td { border: 0.5pt solid #999; padding: 2pt 4pt; vertical-align: top; text-align: start; }
 th { background: #eee; }
 table.fields td.label { width: 26%; font-weight: bold; }
+table.fields { break-inside: avoid; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; }
 td p { margin: 0 0 2pt; }
 .break { break-before: page; }
 ul { margin: 0 0 6pt; padding-inline-start: 14pt; }

@@ -80,6 +80,10 @@ def translate(lang: str, domain: str, msgid: str, /, **values: object) -> str:
             message = catalog.get(msgid)
             if message is not None and isinstance(message.string, str) and message.string:
                 text = message.string
+    if values and is_rtl(lang):
+        # a Latin-script title or id inside an Arabic sentence is isolated (FSI ... PDI), so the
+        # sentence's own punctuation stays on its side (Unicode bidi, UAX #9)
+        values = {k: f"\u2068{v}\u2069" if isinstance(v, str) else v for k, v in values.items()}
     return text.format(**values) if values else text
 
 

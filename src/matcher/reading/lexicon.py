@@ -16,7 +16,9 @@ boundaries, never inside a word:
 - in Spanish, French and Portuguese the last word of a form may take a plural -s, -es or -x;
 - Arabic writes conjunctions, prepositions and the article onto the word, so the first word of an
   Arabic form may carry و or ف, then ب, ك or ل, then ال (ل + ال is written لل); a form written
-  with ال also matches without it.
+  with ال also matches without it;
+- an entry's ``unless_followed_by`` words (per language) stop its forms from firing when the next
+  word is one of them: "por correo" is by post, "por correo electrónico" by email.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ class LexiconEntry:
     forms: tuple[tuple[str, str], ...]
     """(language code, form) pairs, as written in the data file."""
     source: str
+    unless_followed_by: tuple[tuple[str, str], ...] = ()
+    """(language code, word) pairs: a form does not fire when the next word is one of these."""
 
     def forms_in(self, language: str) -> tuple[str, ...]:
         """This entry's forms in one language."""
@@ -97,6 +101,17 @@ def form_pattern(form: str, language: str) -> str:
     start = _STEM_START if first.endswith("*") else _WORD_START
     end = "" if words[-1].endswith("*") else _WORD_END
     return start + r"\s+".join(parts) + end
+
+
+def guarded_pattern(form: str, language: str, unless: tuple[str, ...] = ()) -> str:
+    """`form_pattern`, refused where the next word is one of `unless` (each may be a stem)."""
+    pattern = form_pattern(form, language)
+    if not unless:
+        return pattern
+    words = "|".join(
+        _word_pattern(_fold(w)) + ("" if w.endswith("*") else _WORD_END) for w in unless
+    )
+    return f"{pattern}(?!\\s+(?:{words}))"
 
 
 def stem_letters(word: str, language: str) -> str:
@@ -148,9 +163,27 @@ def lexicon_from(data: object, path: str = "data/lexicon.json") -> Lexicon:
                 if not isinstance(form, str) or not form.strip() or form.strip("* ") == "":
                     raise _bad(path, f"{where} has an empty {lang} form")
                 pairs.append((lang, form))
-        entries.append(LexiconEntry(english, tuple(pairs), source))
+        unless = raw.get("unless_followed_by", {})
+        if not isinstance(unless, dict) or not all(
+            lang in LANGUAGES
+            and isinstance(words, list)
+            and all(isinstance(w, str) and w.strip("* ") for w in words)
+            for lang, words in unless.items()
+        ):
+            raise _bad(path, f"{where} needs 'unless_followed_by' as language code -> words")
+        stops = tuple((lang, w) for lang, words in unless.items() for w in words)
+        entries.append(LexiconEntry(english, tuple(pairs), source, stops))
     patterns = tuple(
-        re.compile("|".join(dict.fromkeys(form_pattern(f, lang) for lang, f in e.forms)))
+        re.compile(
+            "|".join(
+                dict.fromkeys(
+                    guarded_pattern(
+                        f, lang, tuple(w for la, w in e.unless_followed_by if la == lang)
+                    )
+                    for lang, f in e.forms
+                )
+            )
+        )
         for e in entries
     )
     return Lexicon(tuple(entries), data["provenance"], patterns)

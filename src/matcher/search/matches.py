@@ -29,6 +29,8 @@ def make_match(
     needs: tuple[str, ...] = (),
     *,
     score: float | None = None,
+    shown_for: str = "",
+    rank_for_need: int = 0,
 ) -> Match:
     """The Match record of the initiative at catalogue `row` under a scored text.
 
@@ -41,6 +43,7 @@ def make_match(
         stopwords: Stems the highlighter skips.
         needs: The needs the card says it serves.
         score: The score shown (default: the text's ranking score).
+        shown_for: The need the card is placed for; rank_for_need: its place among them.
     """
     outside = bool(scored.factors[row] < 1.0)
     conf = float(scored.confidence[row] * scored.factors[row])
@@ -60,4 +63,6 @@ def make_match(
         confidence=round(conf, 4),
         region_note=region_note(initiative, outside),
         needs=needs,
+        shown_for=shown_for,
+        rank_for_need=rank_for_need,
     )

@@ -175,9 +175,12 @@ def search(
     rows = [r for r in rows if score_of[r] >= min_score]
     served = served_needs(rows, scorer.ids, coverage)
     matches = []
+    turns: dict[str, int] = {}  # the cards placed so far for each need
     for r in rows:
         best = int(np.argmax(relevance[:, r] * need_weight))
         basis = per_aspect[best] if len(aspects) > 1 else whole
+        shown_for = aspects[best].text if aspects[best].text in need_texts else ""
+        turns[shown_for] = turns.get(shown_for, 0) + 1
         matches.append(
             make_match(
                 scorer.corpus.initiatives[r],
@@ -188,6 +191,8 @@ def search(
                 scorer.stopwords,
                 served[r],
                 score=float(score_of[r]),
+                shown_for=shown_for,
+                rank_for_need=turns[shown_for] if shown_for else 0,
             )
         )
     return SearchResult(

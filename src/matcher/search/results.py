@@ -26,6 +26,12 @@ class Match:
     confidence: float
     region_note: str = ""
     needs: tuple[str, ...] = ()
+    shown_for: str = ""
+    """The need this card stands where it does for: results take turns among the needs, so a
+    weak match for one need may come before a partial match for another. Empty when the
+    statement is searched as one text."""
+    rank_for_need: int = 0
+    """Its place among the cards shown for `shown_for` (1: the first for that need)."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
