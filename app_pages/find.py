@@ -21,6 +21,7 @@ from app_pages.shared import (
     tr,
 )
 from app_pages.what_we_read import chosen_needs, remember_read, show_reading
+from matcher.reading.countries import country_names
 from matcher.search.calibration import NeedStatus
 from matcher.search.request import Filters
 
@@ -81,12 +82,14 @@ if matcher is None:
 group_titles = {i.sub_working_group: i.sub_working_group_title for i in matcher.corpus}
 orgs = sorted({o for i in matcher.corpus for o in i.organizations})
 regions = ["global", *sorted({r for i in matcher.corpus for r in i.regions})]
+countries = country_names()
 link.restore(
     st.query_params.to_dict(),
     groups=group_titles,
     orgs=orgs,
     regions=regions,
     ids=set(matcher.corpus.ids),
+    countries=countries,
 )
 
 
@@ -121,6 +124,17 @@ statement = st.text_area(
 st.button(_("Search"), key="search", type="primary", icon=":material/search:")
 
 with st.sidebar:
+    kept(link.COUNTRY, link.ANY)
+    st.selectbox(
+        _("Your country"),
+        [link.ANY, *countries],
+        key=link.COUNTRY,
+        format_func=lambda c: c or _("As the statement says"),
+        help=_(
+            "Programmes limited to other regions are shown as offered elsewhere. Without a "
+            "choice, the first place the statement names is taken as yours."
+        ),
+    )
     st.subheader(_("Filters"))
     # link.ANY ("") stands for no filter: a None value would show Streamlit's own placeholder
     kept(link.SWG, link.ANY)
@@ -146,7 +160,7 @@ with st.sidebar:
     )
     kept(link.K, link.K_DEFAULT)
     k = st.slider(_("Programmes to show"), min_value=link.K_MIN, max_value=link.K_MAX, key=link.K)
-remember(STATEMENT, link.SWG, link.ORG, link.REGION, link.K)
+remember(STATEMENT, link.COUNTRY, link.SWG, link.ORG, link.REGION, link.K)
 
 filters = Filters(
     sub_working_group=st.session_state[link.SWG] or None,
@@ -164,7 +178,15 @@ if not statement.strip():
 
 needs = chosen_needs(statement)  # None: the needs the engine reads from the statement
 with st.spinner(_("Matching…")):
-    result = run(lambda: matcher.search(statement, k=k, filters=filters, needs=needs))
+    result = run(
+        lambda: matcher.search(
+            statement,
+            k=k,
+            filters=filters,
+            needs=needs,
+            country=st.session_state[link.COUNTRY] or None,
+        )
+    )
 if result is None:
     st.stop()
 remember_read(result)

@@ -16,6 +16,7 @@ from app_pages.shared import AUTO, KEPT, LANG_CHOICE, STATEMENT
 from matcher.settings import MAX_QUERY_CHARS
 
 SWG, ORG, REGION, K = "swg", "org", "region", "k"  # widget keys on Find programmes
+COUNTRY = "country"  # the writer's country (English name), ANY: read from the statement
 ANY = ""  # a filter's value when it filters nothing
 SHORTLIST = "shortlist"  # session list of shortlisted ids
 READ_ONCE = "url_read"  # the URL of this session's first page was read
@@ -36,6 +37,7 @@ def restore(
     orgs: Collection[str],
     regions: Collection[str],
     ids: Collection[str],
+    countries: Collection[str] = (),
 ) -> None:
     """Once per session: take the statement, filters and shortlist from the URL it opened.
 
@@ -47,7 +49,7 @@ def restore(
     store: dict[str, Any] = st.session_state.setdefault(KEPT, {})
     if params.get("q"):
         store[STATEMENT] = str(params["q"])[:MAX_QUERY_CHARS]
-    for key, allowed in ((SWG, groups), (ORG, orgs), (REGION, regions)):
+    for key, allowed in ((SWG, groups), (ORG, orgs), (REGION, regions), (COUNTRY, countries)):
         if params.get(key) in allowed:
             store[key] = params[key]
     if params.get(K):
@@ -62,7 +64,7 @@ def params_now(statement: str) -> dict[str, str]:
     params: dict[str, str] = {}
     if statement.strip():
         params["q"] = statement
-    for key in (SWG, ORG, REGION):
+    for key in (SWG, ORG, REGION, COUNTRY):
         value = st.session_state.get(key)
         if value:
             params[key] = str(value)

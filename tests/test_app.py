@@ -20,6 +20,7 @@ from matcher import cli
 from matcher.brief.model import Brief
 from matcher.brief.render import render
 from matcher.i18n import messages as i18n
+from matcher.text import escape_markdown as escape_md
 from tests.conftest import DATA, HashingEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -653,3 +654,17 @@ def test_streamlit_watches_only_the_project_files() -> None:
     skipped = FolderBlackList(config["server"]["folderWatchBlacklist"])
     assert skipped.is_blacklisted(str(ROOT / ".venv" / "lib" / "torch" / "x.py"))
     assert not skipped.is_blacklisted(str(ROOT / "app_pages" / "find.py"))
+
+
+def test_the_writer_s_country_is_picked_and_limits_programmes_for_other_regions(
+    app: AppTest,
+) -> None:
+    app.text_area(key="statement").input("national early warning systems").run()
+    regional = escape_md("Regional: Americas")
+    assert regional in texts(app)
+    app.selectbox(key="country").select("Ghana").run()
+    assert not app.exception
+    shown = texts(app)
+    assert escape_md("Limited to Americas") in shown and regional not in shown
+    params = dict(app.query_params)
+    assert params["country"] in (["Ghana"], "Ghana")  # a shared link keeps it
