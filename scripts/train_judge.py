@@ -91,14 +91,16 @@ def dump_candidates(gap_path: Path, train_path: Path, out: Path) -> None:
         rows = judge_candidates(s, FEATURE_DEPTH)
         head = rows[:CANDIDATES]
         best = [scorer.best_passage_row(int(r), s) for r in head]
+        anywhere = m.need_features(s)[1]
         features = pair_features(
-            s, rows, dict(zip(GAP_FEATURES, m.need_features(s)[1].tolist(), strict=True)),
+            s, rows, dict(zip(GAP_FEATURES, anywhere.tolist(), strict=True)),
             {sig: np.asarray(m.index.vectors[sig][best], dtype=np.float64) for sig in SIGNALS},
             {sig: scorer.initiative_vectors(sig)[head] for sig in SIGNALS}, CANDIDATES,
             scorer.lexical.term_overlap(s.query, [int(r) for r in head]),
         )
         needs.append(dict(
             row, regions=list(regions), field=scorer.field_similarity(s),
+            p_gap_anywhere=float(m.calibration.gap_model.probability(anywhere)),
             ids=[scorer.ids[int(r)] for r in head], open=[bool(s.factors[r] >= 1.0) for r in head],
             top10=[scorer.ids[int(r)] for r in rows[:10]], features=features.round(6).tolist(),
         ))
@@ -108,7 +110,14 @@ def dump_candidates(gap_path: Path, train_path: Path, out: Path) -> None:
 
 
 # ----------------------------------------------------------------------------- decisions
-def decide(need: dict[str, Any], p: np.ndarray, t: float) -> tuple[str, list[str]]:
+VETOES = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+"""Gap-model probabilities from which a need is a gap whatever the judge accepts (1.01: never)."""
+
+
+def decide(need: dict[str, Any], p: np.ndarray, t: float | tuple[float, float]) -> tuple[str, list[str]]:
+    t, veto = t if isinstance(t, tuple) else (t, 1.01)
+    if need.get("p_gap_anywhere", 0.0) >= veto:
+        return "gap", []
     accepted = [i for i, v in enumerate(p) if v >= t]
     opened = [need["ids"][i] for i in accepted if need["open"][i]]
     if opened:
@@ -116,7 +125,7 @@ def decide(need: dict[str, Any], p: np.ndarray, t: float) -> tuple[str, list[str
     return ("other-region-only", []) if accepted else ("gap", [])
 
 
-def counts(needs: Sequence[dict[str, Any]], probs: Sequence[np.ndarray], ts: Sequence[float]) -> dict[str, int]:
+def counts(needs: Sequence[dict[str, Any]], probs: Sequence[np.ndarray], ts: Sequence[Any]) -> dict[str, int]:
     c = dict(gap=0, gap_n=0, served_not=0, served_gap=0, served_n=0, oro=0, oro_n=0, hit=0, top10=0)
     for n, p, t in zip(needs, probs, ts, strict=True):
         status, accepted = decide(n, p, t)
@@ -145,21 +154,23 @@ def fmt(c: dict[str, int]) -> str:
             f"(in top 10 {r(c['top10'], c['served_n'])})")
 
 
-def choose_threshold(needs: Sequence[dict[str, Any]], probs: Sequence[np.ndarray]) -> float:
-    """The most not-served needs found while calling at most 5% of served needs not served;
-    ties to more serving ids accepted, then the lower threshold."""
-    best: tuple[float, float, float] = (-1.0, -1.0, 0.5)
-    for t in np.round(np.arange(0.01, 0.99, 0.01), 2):
-        c = counts(needs, probs, [float(t)] * len(needs))
-        if c["served_not"] > MAX_NOT_SERVED_RATE * max(1, c["served_n"]):
-            continue
-        key = ((c["gap"] + c["oro"]) / max(1, c["gap_n"] + c["oro_n"]), c["hit"] / max(1, c["served_n"]))
-        if key > best[:2]:
-            best = (*key, float(t))
+def choose_threshold(needs: Sequence[dict[str, Any]], probs: Sequence[np.ndarray]) -> tuple[float, float]:
+    """The judge's threshold and the gap model's veto that find the most not-served needs while
+    calling at most 5% of served needs not served; ties to more serving ids accepted, then the
+    lower threshold and no veto."""
+    best: tuple[float, float, tuple[float, float]] = (-1.0, -1.0, (0.5, 1.01))
+    for veto in sorted(VETOES, reverse=True):
+        for t in np.round(np.arange(0.01, 0.99, 0.01), 2):
+            c = counts(needs, probs, [(float(t), veto)] * len(needs))
+            if c["served_not"] > MAX_NOT_SERVED_RATE * max(1, c["served_n"]):
+                continue
+            key = ((c["gap"] + c["oro"]) / max(1, c["gap_n"] + c["oro_n"]), c["hit"] / max(1, c["served_n"]))
+            if key > best[:2]:
+                best = (*key, (float(t), veto))
     return best[2]
 
 
-def table(needs: Sequence[dict[str, Any]], probs: Sequence[np.ndarray], ts: Sequence[float]) -> str:
+def table(needs: Sequence[dict[str, Any]], probs: Sequence[np.ndarray], ts: Sequence[Any]) -> str:
     lines = []
     for src in ("gap", "train"):
         idx = [i for i, n in enumerate(needs) if n["source"] == src]
@@ -249,16 +260,18 @@ def main() -> None:
         for i in te:
             oof[i] = predict(model, needs[i])
             fold_of[i] = f
-    ts = np.zeros(len(needs))
+    ts: list[tuple[float, float]] = [(0.5, 1.01)] * len(needs)
     for f in range(k):
         others = [i for i in range(len(needs)) if fold_of[i] != f]
-        ts[fold_of == f] = choose_threshold([needs[i] for i in others], [oof[i] for i in others])
+        chosen = choose_threshold([needs[i] for i in others], [oof[i] for i in others])
+        for i in np.flatnonzero(fold_of == f):
+            ts[i] = chosen
     args.cands.with_name("oof.json").write_text(json.dumps(
-        {"nid": [n["nid"] for n in needs], "threshold": ts.tolist(),
+        {"nid": [n["nid"] for n in needs], "threshold": ts,
          "probs": [p.tolist() for p in oof]}), encoding="utf-8")
-    text = table(needs, oof, ts.tolist())
+    text = table(needs, oof, ts)
     print("out of fold (each fold's threshold from the other folds):\n" + text, flush=True)
-    threshold = choose_threshold(needs, oof)
+    threshold, veto = choose_threshold(needs, oof)
     figures = {src: counts([n for n in needs if n["source"] == src],
                            [oof[i] for i, n in enumerate(needs) if n["source"] == src],
                            [ts[i] for i, n in enumerate(needs) if n["source"] == src])
@@ -271,13 +284,14 @@ def main() -> None:
         "features": "matcher.search.judge_features.pair_features",
         "eval_candidates": CANDIDATES,
         "threshold": threshold,
+        "gap_model_veto": veto,
         "field_floor": round(min(served), 4) if served else float("-inf"),
         "decision": "accept p >= threshold among the 8 best candidates by content; served if an "
         "accepted one is open to the writer, other-region-only if only region-limited ones are, "
         "else gap; out-of-scope when every need is a gap and the statement is less like the "
         "catalogue than field_floor",
         "data_sha256": {p.name: sha256(p) for p in (args.cands, args.gap, args.train)},
-        "out_of_fold": {"per_fold_C": cs, "per_fold_thresholds": sorted(set(ts.round(2).tolist())),
+        "out_of_fold": {"per_fold_C": cs, "per_fold_thresholds": sorted(set(ts)),
                         **figures, "table": text.splitlines()},
         "tiny": args.tiny,
     }
@@ -292,7 +306,7 @@ def main() -> None:
         manifest["weights_sha256"] = {"judge.npz": sha256(weights)}
         manifest["train_wall_s"] = round(time.time() - start, 1)
         (args.out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {args.out} (threshold {threshold}, C {c}, {time.time() - start:.0f} s)")
+        print(f"wrote {args.out} (threshold {threshold}, veto {veto}, C {c}, {time.time() - start:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -130,6 +130,7 @@ class KeywordJudge:
     threshold = 0.5
     candidates = 4
     field_floor = -2.0
+    veto = 1.01
 
     def __init__(self) -> None:
         self.calls: list[list[JudgeInput]] = []

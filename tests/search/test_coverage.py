@@ -76,3 +76,13 @@ def test_a_statement_is_outside_the_field_only_when_all_its_needs_are_gaps() -> 
     assert not outside_field([gap], 0.3, 0.2)  # a gap inside the field stays a gap
     assert not outside_field([], 0.1, 0.2)
     assert [c.status for c in mark_out_of_scope([gap, gap])] == ["out-of-scope"] * 2
+
+
+def test_a_need_the_gap_model_is_sure_of_is_a_gap_whatever_the_judge_accepts() -> None:
+    s = scored([1.0] * 4)
+    rows = np.array([0, 1, 2])
+    c = judged_coverage(
+        "need", s, rows, np.array([0.9, 0.9, 0.9]), 0.5, s.final, None, IDS, need_top=5,
+        vetoed=True,
+    )
+    assert (c.status, c.results) == ("gap", ())

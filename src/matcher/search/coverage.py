@@ -117,15 +117,17 @@ def judged_coverage(
     ids: Sequence[str],
     *,
     need_top: int,
+    vetoed: bool = False,
 ) -> NeedCoverage:
     """A need's status from the judge's probabilities over its candidate `rows`.
 
     Served: some accepted initiative (p >= threshold) is open to the writer's region; it lists
     those, best ranked first. Other-region-only: only initiatives limited to other regions are
     accepted; it lists them. Gap: the judge accepts none. Whether the catalogue serves a need
-    does not depend on the user's filters; the programmes listed for it do.
+    does not depend on the user's filters; the programmes listed for it do. `vetoed`: the gap
+    model is sure enough that nothing serves it (Judge.veto): a gap whatever is accepted.
     """
-    accepted = probabilities >= threshold
+    accepted = (probabilities >= threshold) & (not vetoed)
     open_rows = scored.factors[rows] >= 1.0
     served = rows[accepted & open_rows]
     elsewhere = rows[accepted & ~open_rows]

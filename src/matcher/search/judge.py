@@ -56,6 +56,9 @@ class Judge(Protocol):
     """A candidate with a probability at or above this serves the need."""
     candidates: int
     """How many of a need's best retrieved initiatives are read."""
+    veto: float
+    """A need the gap model (data/calibration.json) gives at least this probability that nothing
+    anywhere serves is a gap, whatever the judge accepts (chosen with the threshold)."""
     field_floor: float
     """A statement whose needs are all gaps and whose likeness to the catalogue (MiniLM cosine
     to the catalogue's mean passage) is below this lies outside the catalogue's field."""
@@ -71,6 +74,7 @@ class JudgeManifest:
 
     threshold: float
     candidates: int
+    veto: float
     field_floor: float
     weights_sha256: dict[str, str]
     raw: dict[str, Any]
@@ -83,6 +87,7 @@ class JudgeManifest:
             return cls(
                 float(data["threshold"]),
                 int(data["eval_candidates"]),
+                float(data.get("gap_model_veto", 1.01)),
                 float(data.get("field_floor", float("-inf"))),
                 {str(k): str(v) for k, v in data["weights_sha256"].items()},
                 data,
@@ -136,6 +141,7 @@ class LinearJudge:
         self.manifest = manifest
         self.threshold = manifest.threshold
         self.candidates = manifest.candidates
+        self.veto = manifest.veto
         self.field_floor = manifest.field_floor
         try:
             with np.load(folder / WEIGHTS, allow_pickle=False) as weights:

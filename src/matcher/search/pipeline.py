@@ -141,6 +141,7 @@ def search(
             need_texts,
             allowed,
             [features[t][1] for t in need_texts],
+            [gap_model.probability(features[t][1]) for t in need_texts],
         )
     elif need_texts:
         coverage = need_coverage(
@@ -214,6 +215,7 @@ def judge_needs(
     needs: Sequence[str],
     allowed: np.ndarray | None,
     gap_features: Sequence[np.ndarray],
+    p_gaps: Sequence[float],
 ) -> list[NeedCoverage]:
     """Each need's status from the judge over its best candidates (one call for all needs); a
     statement outside the catalogue's field has all its needs out-of-scope."""
@@ -259,8 +261,11 @@ def judge_needs(
             allowed,
             scorer.ids,
             need_top=scorer.settings.need_top,
+            vetoed=p_gap >= judge.veto,
         )
-        for need, s, rows, p in zip(needs, per_need, judged, probabilities, strict=True)
+        for need, s, rows, p, p_gap in zip(
+            needs, per_need, judged, probabilities, p_gaps, strict=True
+        )
     ]
     likeness = max(scorer.field_similarity(s) for s in per_need)
     if outside_field(coverage, likeness, judge.field_floor):
