@@ -1,17 +1,11 @@
-"""Build, save, load and check the index folder (vector_store.py holds the vector search).
+"""The index folder: its layout and manifest, loading and checking it, its status, and putting
+back an index an interrupted swap left aside (index_build.py builds it; vector_store.py holds
+the vector search).
 
 The folder holds plain files: `manifest.json`, `passages.jsonl`, one `vectors_<signal>.npy` and
 one `faiss_<signal>.index` per dense signal. The manifest records what the index was built from
 (corpus hash, each model's name, weights fingerprint and dimension, the settings) and a sha256 of
 every data file, so a stale or damaged index is detected on load, never used silently.
-
-A build writes a sibling temporary folder and swaps it into place with renames, so a crash at any
-point leaves the previous index loadable; leftover temporary folders are removed by the next build.
-A build holds an exclusive lock beside the folder (`.index.lock`), so two builds at once run one
-after the other instead of tripping over each other's renames. A folder that is a mount point (a
-container volume) cannot be renamed: there the build is written inside it and its files are
-swapped in one by one, the manifest last. A refusal by the operating system (read-only, no
-permission, disk full) is a StorageError saying what to do.
 """
 
 from __future__ import annotations
