@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from matcher.catalogue.locking import lock_if_free
+from matcher.catalogue.locking import lock_if_free, pid_alive
 from matcher.catalogue.model import Corpus
 from matcher.catalogue.passages import Passage
 from matcher.errors import MatcherIndexError
@@ -260,7 +260,7 @@ def remove_stray_folders(parent: Path) -> None:
         if not item.is_dir() or not item.name.startswith((TMP_PREFIX, OLD_PREFIX)):
             continue
         pid_text = item.name.split("-")[2] if item.name.count("-") >= 2 else ""
-        if pid_text.isdigit() and int(pid_text) != os.getpid() and _alive(int(pid_text)):
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and pid_alive(int(pid_text)):
             continue
         shutil.rmtree(item, ignore_errors=True)
 
@@ -295,16 +295,6 @@ def recover_interrupted_swap(index_dir: Path) -> None:
                 old.rename(index_dir)
             except OSError:
                 return
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def index_status(
