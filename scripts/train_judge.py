@@ -71,10 +71,8 @@ def dump_candidates(gap_path: Path, train_path: Path, out: Path) -> None:
     """Each labelled need scored alone by the engine, with its candidates' feature rows."""
     from matcher.facade import Matcher
     from matcher.reading.countries import resolve_country
-    from matcher.search.calibration import GAP_FEATURES, load_calibration
-    from matcher.search.coverage import judge_candidates
-    from matcher.search.judge_features import SIGNALS, pair_features
-    from matcher.search.pipeline import FEATURE_DEPTH
+    from matcher.search.calibration import load_calibration
+    from matcher.search.pipeline import judge_input
 
     m = Matcher.open(calibration=load_calibration(judge=False), progress=False)
     scorer = m.scorer
@@ -88,16 +86,9 @@ def dump_candidates(gap_path: Path, train_path: Path, out: Path) -> None:
         else:
             regions = tuple(m.read(row["text"]).regions)
         s = m.score_many([row["text"]], regions=regions)[0]
-        rows = judge_candidates(s, FEATURE_DEPTH)
-        head = rows[:CANDIDATES]
-        best = [scorer.best_passage_row(int(r), s) for r in head]
         anywhere = m.need_features(s)[1]
-        features = pair_features(
-            s, rows, dict(zip(GAP_FEATURES, anywhere.tolist(), strict=True)),
-            {sig: np.asarray(m.index.vectors[sig][best], dtype=np.float64) for sig in SIGNALS},
-            {sig: scorer.initiative_vectors(sig)[head] for sig in SIGNALS}, CANDIDATES,
-            scorer.lexical.term_overlap(s.query, [int(r) for r in head]),
-        )
+        rows, item = judge_input(scorer, s, anywhere, CANDIDATES)
+        head, features = rows[:CANDIDATES], item.features
         needs.append(dict(
             row, regions=list(regions), field=scorer.field_similarity(s),
             p_gap_anywhere=float(m.calibration.gap_model.probability(anywhere)),

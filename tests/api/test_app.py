@@ -384,6 +384,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def serve_fake(index: Path, port: int) -> subprocess.Popen[bytes]:
+    """`matcher serve` (the CLI's own entry, on the fake encoder) over the mini catalogue, in
+    its own process."""
+    argv = ["--index", str(index), "--corpus", str(DATA / "mini.jsonl")]
+    return subprocess.Popen(
+        [sys.executable, "-c", SERVE.format(root=str(ROOT)), *argv, "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+
+
 def http(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data, {"Content-Type": "application/json"})
@@ -426,13 +438,7 @@ def test_serve_refuses_an_address_or_worker_count_in_one_line(
 def test_matcher_serve_answers_on_a_free_port(tmp_path: Path) -> None:
     """`matcher serve` (the CLI's own entry, on the fake encoder) in its own process."""
     port = free_port()
-    argv = ["--index", str(tmp_path / "index"), "--corpus", str(DATA / "mini.jsonl")]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVE.format(root=str(ROOT)), *argv, "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-    )
+    proc = serve_fake(tmp_path / "index", port)
     base = f"http://127.0.0.1:{port}"
     try:
         status, ready = wait_ready(proc, base, 60)

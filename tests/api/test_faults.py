@@ -13,8 +13,6 @@ import contextlib
 import json
 import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -34,13 +32,12 @@ from matcher.facade import Matcher
 from matcher.search.index import MANIFEST, load_index, read_vectors
 from matcher.settings import Settings
 from tests.api.test_app import (
-    ROOT,
-    SERVE,
     TOKEN,
     Served,
     free_port,
     http,
     is_error,
+    serve_fake,
     wait_ready,
 )
 from tests.api.test_app import served as served
@@ -140,13 +137,7 @@ def raw_request(port: int, data: bytes) -> bytes:
 def test_a_served_process_survives_a_truncated_vector_file(tmp_path: Path) -> None:
     port = free_port()
     index = tmp_path / "index"
-    argv = ["--index", str(index), "--corpus", str(DATA / "mini.jsonl")]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVE.format(root=str(ROOT)), *argv, "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-    )
+    proc = serve_fake(index, port)
     base = f"http://127.0.0.1:{port}"
     try:
         assert wait_ready(proc, base, 60)[0] == 200

@@ -14,6 +14,8 @@ import numpy as np
 
 from matcher.search.scoring import Scored
 
+NEED_FEATURES = ("coverage", "english", "log_words", "novelty", "field_minilm", "field_use")
+"""The need's own gap features (calibration.GAP_FEATURES) every pair of it carries."""
 RETRIEVAL_FEATURES = (
     "fused",
     "confidence",
@@ -26,12 +28,7 @@ RETRIEVAL_FEATURES = (
     "top_fused_minus_fused",
     "best_minilm_minus_minilm",
     "best_use_minus_use",
-    "coverage",
-    "english",
-    "log_words",
-    "novelty",
-    "field_minilm",
-    "field_use",
+    *NEED_FEATURES,
     "idf_share_held",
     "rarest_missing_idf",
 )
@@ -44,8 +41,6 @@ PRODUCTS = (
 """The element-wise products of the need's vector with the candidate's best passage vector and
 with its initiative's mean passage vector, per dense model."""
 SIGNALS = ("minilm", "use")
-NEED_FEATURES = ("coverage", "english", "log_words", "novelty", "field_minilm", "field_use")
-"""The need's own gap features (calibration.GAP_FEATURES) every pair of it carries."""
 
 
 def _signal(values: Mapping[str, np.ndarray], name: str, n: int) -> np.ndarray:

@@ -208,6 +208,32 @@ def search(
     )
 
 
+def judge_input(
+    scorer: Scorer, scored: Scored, gap_features: np.ndarray, judged: int
+) -> tuple[np.ndarray, JudgeInput]:
+    """A need's candidates, best by content first, and what the judge reads of the first
+    `judged`: the need as searched, their passages, their feature rows. Training reads the same
+    (scripts/train_judge.py), so the two cannot drift apart."""
+    rows = judge_candidates(scored, max(judged, FEATURE_DEPTH))
+    head = rows[:judged]
+    best = [scorer.best_passage_row(int(r), scored) for r in head]
+    signals = [signal for signal in SIGNALS if signal in scorer.index.vectors]
+    features = pair_features(
+        scored,
+        rows,
+        dict(zip(GAP_FEATURES, gap_features.tolist(), strict=True)),
+        {s: np.asarray(scorer.index.vectors[s][best], dtype=np.float64) for s in signals},
+        {s: scorer.initiative_vectors(s)[head] for s in signals},
+        judged,
+        scorer.lexical.term_overlap(scored.query, [int(r) for r in head]),
+    )
+    passages = tuple(
+        f"{scorer.corpus.initiatives[int(r)].title}. {scorer.index.passages[b].text}"
+        for r, b in zip(head, best, strict=True)
+    )
+    return rows, JudgeInput(scored.query, passages, features)
+
+
 def judge_needs(
     scorer: Scorer,
     judge: Judge,
@@ -221,34 +247,9 @@ def judge_needs(
     statement outside the catalogue's field has all its needs out-of-scope."""
     inputs, judged = [], []
     for s, anywhere in zip(per_need, gap_features, strict=True):
-        rows = judge_candidates(s, max(judge.candidates, FEATURE_DEPTH))
-        head = rows[: judge.candidates]
-        best = [scorer.best_passage_row(int(r), s) for r in head]
-        passage_vectors = {
-            signal: np.asarray(scorer.index.vectors[signal][best], dtype=np.float64)
-            for signal in SIGNALS
-            if signal in scorer.index.vectors
-        }
-        initiative_vectors = {
-            signal: scorer.initiative_vectors(signal)[head]
-            for signal in SIGNALS
-            if signal in scorer.index.vectors
-        }
-        features = pair_features(
-            s,
-            rows,
-            dict(zip(GAP_FEATURES, anywhere.tolist(), strict=True)),
-            passage_vectors,
-            initiative_vectors,
-            judge.candidates,
-            scorer.lexical.term_overlap(s.query, [int(r) for r in head]),
-        )
-        passages = tuple(
-            f"{scorer.corpus.initiatives[int(r)].title}. {scorer.index.passages[b].text}"
-            for r, b in zip(head, best, strict=True)
-        )
-        inputs.append(JudgeInput(s.query, passages, features))
-        judged.append(head)
+        rows, item = judge_input(scorer, s, anywhere, judge.candidates)
+        inputs.append(item)
+        judged.append(rows[: judge.candidates])
     probabilities = judge.probabilities(inputs)
     coverage = [
         judged_coverage(
