@@ -4,8 +4,8 @@ The search exports on first use by itself; this script does it by hand (a Docker
 machine without write access at run time) and reports the agreement with the torch forward.
 torch is imported here and in `matcher.search.onnx_export` only.
 
-    python scripts/export_onnx.py                 # float32: the file the search uses
-    python scripts/export_onnx.py --int8 --out /tmp/minilm-int8.onnx   # int8 per channel, to measure
+    python scripts/export_onnx.py                 # int8 per channel: the file the search uses
+    python scripts/export_onnx.py --float --out /tmp/minilm.onnx   # the float graph, to measure
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from matcher.search.onnx_export import export
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--int8", action="store_true", help="int8 per-channel dynamic weights")
+    parser.add_argument(
+        "--float", dest="int8", action="store_false", help="float32 weights instead of int8"
+    )
     parser.add_argument("--out", type=Path, help="write here instead of the model cache")
     args = parser.parse_args()
     folder = MiniLMEncoder.model_dir()
@@ -29,7 +31,8 @@ def main() -> None:
         cosine = export(folder, args.out, quantize=args.int8)
         print(json.dumps({"out": str(args.out), "int8": args.int8, "min_cosine": cosine}))
         return
-    path = onnx_minilm(cache_root(), folder, MiniLMEncoder().fingerprint(), int8=args.int8)
+    path = onnx_minilm(cache_root(), folder, MiniLMEncoder(int8=False).fingerprint(),
+                       int8=args.int8)
     manifest = json.loads((path.parent / "manifest.json").read_text(encoding="utf-8"))
     print(json.dumps({"out": str(path), "int8": args.int8,
                       "min_cosine": manifest["min_cosine_to_torch"]}))
