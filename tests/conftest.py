@@ -130,7 +130,6 @@ class KeywordJudge:
     threshold = 0.5
     candidates = 4
     field_floor = -2.0
-    veto = 1.01
 
     def __init__(self) -> None:
         self.calls: list[list[JudgeInput]] = []
@@ -147,3 +146,10 @@ class KeywordJudge:
                 shares.append(len(wanted & held) / len(wanted) if wanted else 0.0)
             out.append(np.array(shares))
         return out
+
+    def content_served(
+        self, needs: Sequence[JudgeInput], probabilities: Sequence[np.ndarray]
+    ) -> list[bool]:
+        for item in needs:
+            assert item.need_features.ndim == 1 and item.need_features.size > 0
+        return [bool(np.any(p >= self.threshold)) for p in probabilities]

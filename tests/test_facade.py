@@ -9,6 +9,7 @@ import pytest
 
 from matcher.errors import InputError
 from matcher.facade import Filters, Matcher
+from matcher.search.judge_features import NEED_ROW, RETRIEVAL_FEATURES
 from matcher.search.request import clean_query
 from matcher.settings import MAX_QUERY_CHARS, Settings
 from tests.conftest import KeywordJudge, fake_calibration
@@ -201,7 +202,9 @@ def test_the_judge_decides_each_need_in_one_batch(tmp_path, mini_corpus, fake_en
     assert len(judge.calls) == 1 and len(judge.calls[0]) == 2  # both needs in one call
     assert all(len(item.passages) == KeywordJudge.candidates for item in judge.calls[0])
     widths = {item.features.shape[1] for item in judge.calls[0]}
-    assert widths == {19 + 2 * 64 + 2 * 32}  # retrieval features, then the vector products
+    # retrieval and word-coverage features, then the vector products
+    assert widths == {len(RETRIEVAL_FEATURES) + 2 * 64 + 2 * 32}
+    assert {item.need_features.shape for item in judge.calls[0]} == {(len(NEED_ROW),)}
     serving = {m_.id: m_.needs for m_ in result.results}
     assert serving["1204"] == ("fentanyl in postal parcels",)
     assert all(not needs for i, needs in serving.items() if i != "1204")

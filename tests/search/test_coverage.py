@@ -30,10 +30,18 @@ def scored(factors: list[float], fused: list[float] | None = None) -> Scored:
     )
 
 
-def judged(s: Scored, probabilities: list[float], allowed: np.ndarray | None = None):
+def judged(
+    s: Scored,
+    probabilities: list[float],
+    allowed: np.ndarray | None = None,
+    content_served: bool | None = None,
+):
+    """The coverage at threshold 0.5; by default the need model agrees with the pair model."""
     rows = np.array([0, 1, 2])
+    served = max(probabilities) >= 0.5 if content_served is None else content_served
     return judged_coverage(
-        "need", s, rows, np.array(probabilities), 0.5, s.final, allowed, IDS, need_top=5
+        "need", s, rows, np.array(probabilities), 0.5, s.final, allowed, IDS, need_top=5,
+        content_served=served,
     )
 
 
@@ -78,11 +86,13 @@ def test_a_statement_is_outside_the_field_only_when_all_its_needs_are_gaps() -> 
     assert [c.status for c in mark_out_of_scope([gap, gap])] == ["out-of-scope"] * 2
 
 
-def test_a_need_the_gap_model_is_sure_of_is_a_gap_whatever_the_judge_accepts() -> None:
-    s = scored([1.0] * 4)
-    rows = np.array([0, 1, 2])
-    c = judged_coverage(
-        "need", s, rows, np.array([0.9, 0.9, 0.9]), 0.5, s.final, None, IDS, need_top=5,
-        vetoed=True,
-    )
+def test_a_need_nothing_serves_is_a_gap_whatever_the_pair_model_accepts() -> None:
+    c = judged(scored([1.0] * 4), [0.9, 0.9, 0.9], content_served=False)
     assert (c.status, c.results) == ("gap", ())
+
+
+def test_a_need_something_serves_accepts_its_likeliest_candidate_below_the_threshold() -> None:
+    c = judged(scored([1.0] * 4), [0.2, 0.4, 0.3], content_served=True)
+    assert (c.status, c.results) == ("served", ("B",))
+    elsewhere = judged(scored([1.0, 0.5, 1.0, 1.0]), [0.2, 0.4, 0.3], content_served=True)
+    assert (elsewhere.status, elsewhere.results) == ("other-region-only", ("B",))

@@ -11,6 +11,7 @@ from matcher.catalogue.parse import load_corpus
 from matcher.errors import MatcherIndexError
 from matcher.search.index import index_status, load_index
 from matcher.search.index_build import build_index
+from matcher.search.word_cover import vocabulary
 from matcher.settings import Settings
 from tests.conftest import HashingEncoder
 
@@ -27,13 +28,18 @@ def test_manifest_records_what_the_index_was_built_from(built: Path, mini_corpus
     assert manifest["schema_version"] == 1
     assert manifest["corpus_hash"] == mini_corpus.content_hash
     assert manifest["models"]["minilm"] == {"name": "fake-a", "fingerprint": "fake-a-64", "dim": 64}
-    assert manifest["counts"] == {"initiatives": 6, "passages": 6}
+    words = vocabulary(i.full_text for i in mini_corpus)
+    assert manifest["counts"] == {"initiatives": 6, "passages": 6, "words": len(words)}
+    assert json.loads((built / "vocabulary.json").read_text()) == words
+    assert {"vocabulary.json", "vocabulary_use.npy"} <= set(manifest["files"])
     assert sorted(manifest["files"]) == [
         "faiss_minilm.index",
         "faiss_use.index",
         "passages.jsonl",
         "vectors_minilm.npy",
         "vectors_use.npy",
+        "vocabulary.json",
+        "vocabulary_use.npy",
     ]
     assert not list(built.parent.glob(".matcher-*"))  # no temporary folder left behind
 

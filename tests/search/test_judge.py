@@ -17,6 +17,8 @@ def folder(tmp_path: Path, **changes: object) -> Path:
         (where / name).write_bytes(name.encode())
     manifest = {
         "threshold": 0.4,
+        "need_threshold": -1.5,
+        "mix": 0.7,
         "eval_candidates": 8,
         "field_floor": 0.1,
         "weights_sha256": {n: file_sha256(where / n) for n in ("judge.npz", "notes.txt")},
@@ -31,6 +33,7 @@ def test_an_intact_folder_passes_and_its_decision_settings_are_read(tmp_path: Pa
     manifest = JudgeManifest.read(where)
     check_folder(where, manifest)
     assert (manifest.threshold, manifest.candidates, manifest.field_floor) == (0.4, 8, 0.1)
+    assert (manifest.need_threshold, manifest.mix) == (-1.5, 0.7)
 
 
 def test_a_changed_weight_file_is_one_line_naming_it(tmp_path: Path) -> None:
@@ -52,7 +55,9 @@ def test_a_missing_file_or_manifest_says_what_to_do(tmp_path: Path) -> None:
         load_judge(where)
 
 
-@pytest.mark.parametrize("changes", [{"threshold": "high"}, {"weights_sha256": {}}])
+@pytest.mark.parametrize(
+    "changes", [{"threshold": "high"}, {"weights_sha256": {}}, {"need_threshold": None}]
+)
 def test_a_manifest_without_what_the_judge_needs_is_refused(tmp_path: Path, changes) -> None:
     where = folder(tmp_path, **changes)
     with pytest.raises(JudgeError):

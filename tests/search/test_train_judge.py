@@ -28,11 +28,13 @@ def dump() -> list[dict[str, object]]:
         served = [] if status == "gap" else [ids[n % 3]]
         if served:
             features[n % 3, 0] += 1.0
+        need = rng.normal(0, 0.1, size=3)
+        need[0] += 0.0 if status == "gap" else 1.0
         needs.append({
             "source": "gap" if n % 2 else "train", "nid": f"N{n}", "group": f"T{n // 2}",
             "lang": "en", "style": "short", "status": status, "served_by": served,
             "field": 0.3 + 0.01 * n, "ids": ids, "open": [True] * 4, "top10": ids,
-            "features": features.tolist(),
+            "features": features.tolist(), "need_features": need.tolist(),
         })
     return needs
 
@@ -56,8 +58,12 @@ def test_a_tiny_run_writes_a_judge_the_product_loads_and_checks(tmp_path: Path) 
     judge = load_judge(out)
     rows = np.zeros((2, WIDTH))
     rows[0, 0] = 1.0
-    (p,) = judge.probabilities([JudgeInput("need", ("a", "b"), rows)])
+    served = JudgeInput("need", ("a", "b"), rows, np.array([1.0, 0.0, 0.0]))
+    (p,) = judge.probabilities([served])
     assert p[0] > p[1]  # it learnt what serves
+    gap = JudgeInput("need", ("a", "b"), np.zeros((2, WIDTH)), np.zeros(3))
+    assert judge.served_score(served, p) > judge.served_score(gap, judge.probabilities([gap])[0])
+    assert {"need_threshold", "mix"} <= set(manifest)
     weights = out / "judge.npz"
     weights.write_bytes(weights.read_bytes() + b"\0")
     with pytest.raises(JudgeError, match=r"judge\.npz .* hashes to"):

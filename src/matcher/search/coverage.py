@@ -117,17 +117,20 @@ def judged_coverage(
     ids: Sequence[str],
     *,
     need_top: int,
-    vetoed: bool = False,
+    content_served: bool,
 ) -> NeedCoverage:
     """A need's status from the judge's probabilities over its candidate `rows`.
 
     Served: some accepted initiative (p >= threshold) is open to the writer's region; it lists
     those, best ranked first. Other-region-only: only initiatives limited to other regions are
-    accepted; it lists them. Gap: the judge accepts none. Whether the catalogue serves a need
-    does not depend on the user's filters; the programmes listed for it do. `vetoed`: the gap
-    model is sure enough that nothing serves it (Judge.veto): a gap whatever is accepted.
+    accepted; it lists them. Gap: not `content_served` (the judge says nothing in the catalogue
+    serves it, Judge.content_served). A need something serves with no candidate at the
+    threshold accepts its likeliest one. Whether the catalogue serves a need does not depend on
+    the user's filters; the programmes listed for it do.
     """
-    accepted = (probabilities >= threshold) & (not vetoed)
+    accepted = (probabilities >= threshold) & content_served
+    if content_served and not accepted.any() and len(probabilities):
+        accepted[int(np.argmax(probabilities))] = True
     open_rows = scored.factors[rows] >= 1.0
     served = rows[accepted & open_rows]
     elsewhere = rows[accepted & ~open_rows]

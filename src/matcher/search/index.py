@@ -3,7 +3,9 @@ back an index an interrupted swap left aside (index_build.py builds it; vector_s
 the vector search).
 
 The folder holds plain files: `manifest.json`, `passages.jsonl`, one `vectors_<signal>.npy` and
-one `faiss_<signal>.index` per dense signal. The manifest records what the index was built from
+one `faiss_<signal>.index` per dense signal, and the catalogue's content words with their
+multilingual vectors (`vocabulary.json`, `vocabulary_use.npy`: what the judge's word coverage
+reads, word_cover.py). The manifest records what the index was built from
 (corpus hash, each model's name, weights fingerprint and dimension, the settings) and a sha256 of
 every data file, so a stale or damaged index is detected on load, never used silently.
 """
@@ -38,6 +40,10 @@ from matcher.settings import Settings
 SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
+VOCABULARY = "vocabulary.json"
+VOCABULARY_VECTORS = "vocabulary_use.npy"
+VOCABULARY_SIGNAL = "use"
+"""The dense model whose word vectors the vocabulary holds (the multilingual one)."""
 TMP_PREFIX = ".matcher-build-"
 OLD_PREFIX = ".matcher-old-"
 MMAP_ABOVE = 256 * 1024 * 1024
@@ -62,6 +68,10 @@ class LoadedIndex:
     vectors: dict[str, np.ndarray]
     faiss_indexes: dict[str, Any] = field(default_factory=dict)
     stores: dict[str, VectorStore] = field(default_factory=dict)
+    vocabulary: list[str] = field(default_factory=list)
+    """The catalogue's content words (word_cover.vocabulary), sorted."""
+    vocabulary_vectors: np.ndarray | None = None
+    """Their VOCABULARY_SIGNAL vectors (None: the index has no such signal)."""
 
     def __post_init__(self) -> None:
         for signal, vectors in self.vectors.items():
@@ -215,7 +225,39 @@ def load_index(
         vectors[signal] = array
         stores[signal] = store
     check_counts(index_dir, manifest, corpus, passages)
-    return LoadedIndex(manifest, passages, vectors, stores=stores)
+    words, word_vectors = read_vocabulary(index_dir, manifest)
+    return LoadedIndex(
+        manifest, passages, vectors, stores=stores, vocabulary=words,
+        vocabulary_vectors=word_vectors,
+    )
+
+
+def read_vocabulary(
+    index_dir: Path, manifest: Mapping[str, Any]
+) -> tuple[list[str], np.ndarray | None]:
+    """The vocabulary and its vectors, when the index has the signal they are made with."""
+    models = manifest.get("models", {})
+    if VOCABULARY_SIGNAL not in models:
+        return [], None
+    if VOCABULARY not in manifest.get("files", {}):
+        raise MatcherIndexError(
+            f"the index in {index_dir} was built without its vocabulary (an older version); "
+            "run `matcher index build`"
+        )
+    try:
+        words = json.loads((index_dir / VOCABULARY).read_text(encoding="utf-8"))
+        vectors = np.load(index_dir / VOCABULARY_VECTORS, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise MatcherIndexError(
+            f"the vocabulary in {index_dir} is unreadable ({str(exc)[:80]}); "
+            "run `matcher index build`"
+        ) from None
+    dim = int(models[VOCABULARY_SIGNAL].get("dim", 0))
+    if not isinstance(words, list) or vectors.shape != (len(words), dim):
+        raise MatcherIndexError(
+            f"the vocabulary in {index_dir} does not match its vectors; run `matcher index build`"
+        )
+    return [str(w) for w in words], np.asarray(vectors, dtype=np.float32)
 
 
 def read_vectors(path: Path, mmap_above: int = MMAP_ABOVE) -> np.ndarray:

@@ -45,6 +45,9 @@ from matcher.search.index import (
     PASSAGES,
     SCHEMA_VERSION,
     TMP_PREFIX,
+    VOCABULARY,
+    VOCABULARY_SIGNAL,
+    VOCABULARY_VECTORS,
     expected_models,
     package_version,
     read_manifest,
@@ -59,6 +62,7 @@ from matcher.search.vector_store import (
     FaissStore,
     make_faiss_index,
 )
+from matcher.search.word_cover import vocabulary
 from matcher.settings import Settings
 
 BUILD_LOCK_TIMEOUT = 600.0
@@ -218,6 +222,7 @@ def _build_locked(
                 row = {"initiative_id": p.initiative_id, "number": p.number, "text": p.text}
                 fh.write(json.dumps({**row, "title": p.title}, ensure_ascii=False) + "\n")
         files[PASSAGES] = sha256_file(passage_path)
+        words = _write_vocabulary(tmp, corpus, encoders, files)
         manifest = {
             "schema_version": SCHEMA_VERSION,
             "package_version": package_version(),
@@ -226,7 +231,7 @@ def _build_locked(
             "corpus_source": corpus.source,
             "settings": settings.index_key(),
             "models": models,
-            "counts": {"initiatives": len(corpus), "passages": len(passages)},
+            "counts": {"initiatives": len(corpus), "passages": len(passages), "words": words},
             "initiative_hashes": {i.id: i.content_hash for i in corpus},
             "stores": stores,
             "files": files,
@@ -252,6 +257,23 @@ def _build_locked(
         resumed,
         rates,
     )
+
+
+def _write_vocabulary(
+    tmp: Path, corpus: Corpus, encoders: Mapping[str, Encoder], files: dict[str, str]
+) -> int:
+    """The catalogue's content words and their multilingual vectors (word_cover.py), when the
+    index has the multilingual signal; how many words were written."""
+    encoder = encoders.get(VOCABULARY_SIGNAL)
+    if encoder is None:
+        return 0
+    words = vocabulary(ini.full_text for ini in corpus)
+    vectors = encoder.encode(words, kind="query") if words else np.zeros((0, encoder.dim))
+    (tmp / VOCABULARY).write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+    np.save(tmp / VOCABULARY_VECTORS, np.asarray(vectors, dtype=np.float32), allow_pickle=False)
+    for name in (VOCABULARY, VOCABULARY_VECTORS):
+        files[name] = sha256_file(tmp / name)
+    return len(words)
 
 
 def _reserve(path: Path) -> None:

@@ -1,11 +1,18 @@
 """The judge: the probability that an initiative serves a need, for the few candidates
-retrieval found, trained by `scripts/train_judge.py` on labelled needs.
+retrieval found, and whether anything in the catalogue serves the need at all, trained by
+`scripts/train_judge.py` on labelled needs.
 
 Retrieval scores rank well but do not say whether the best result serves the need or only sits
-on a neighbouring theme; the judge reads, per (need, candidate), retrieval's evidence and the
-products of the need's vectors with the candidate's (`judge_features`), with a logistic model
-whose weights, scaler and threshold were chosen by grouped cross-validation. It needs no model
-pass of its own: a need is judged in a fraction of a millisecond.
+on a neighbouring theme. The judge has two logistic models, their weights, scalers and
+thresholds chosen by grouped cross-validation (`judge_features`):
+* the pair model reads, per (need, candidate), retrieval's evidence, the coverage of the need's
+  words by the candidate's (word_cover.py) and the products of the need's vectors with the
+  candidate's: p(candidate serves the need);
+* the need model reads the need's own row (its best candidates' evidence, the gap model's
+  probability, its likeness to the catalogue): p(something serves it).
+A need is served by something when `mix` x logit(best pair p) + (1 - mix) x logit(need p) reaches
+`need_threshold`; then the candidates at `threshold` (at least the likeliest) are the ones that
+serve it. It needs no model pass of its own: a need is judged in a fraction of a millisecond.
 
 The shipped judge is a folder of plain files under `data/judge/`: `judge.npz` (arrays, no
 pickle) and a manifest (training script, seed, data and weight hashes, the out-of-fold
@@ -18,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -47,6 +54,8 @@ class JudgeInput:
     """Each candidate's "title. best passage", in candidate order."""
     features: np.ndarray
     """(candidates x features) rows of `judge_features.pair_features`."""
+    need_features: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """The need's `judge_features.need_row`."""
 
 
 class Judge(Protocol):
@@ -56,15 +65,18 @@ class Judge(Protocol):
     """A candidate with a probability at or above this serves the need."""
     candidates: int
     """How many of a need's best retrieved initiatives are read."""
-    veto: float
-    """A need the gap model (data/calibration.json) gives at least this probability that nothing
-    anywhere serves is a gap, whatever the judge accepts (chosen with the threshold)."""
     field_floor: float
     """A statement whose needs are all gaps and whose likeness to the catalogue (MiniLM cosine
     to the catalogue's mean passage) is below this lies outside the catalogue's field."""
 
     def probabilities(self, needs: Sequence[JudgeInput]) -> list[np.ndarray]:
         """Per need, p(each candidate serves it), in candidate order."""
+        ...
+
+    def content_served(
+        self, needs: Sequence[JudgeInput], probabilities: Sequence[np.ndarray]
+    ) -> list[bool]:
+        """Per need, whether something in the catalogue serves it (for some region)."""
         ...
 
 
@@ -74,7 +86,8 @@ class JudgeManifest:
 
     threshold: float
     candidates: int
-    veto: float
+    need_threshold: float
+    mix: float
     field_floor: float
     weights_sha256: dict[str, str]
     raw: dict[str, Any]
@@ -87,7 +100,8 @@ class JudgeManifest:
             return cls(
                 float(data["threshold"]),
                 int(data["eval_candidates"]),
-                float(data.get("gap_model_veto", 1.01)),
+                float(data["need_threshold"]),
+                float(data["mix"]),
                 float(data.get("field_floor", float("-inf"))),
                 {str(k): str(v) for k, v in data["weights_sha256"].items()},
                 data,
@@ -133,45 +147,78 @@ def check_folder(folder: Path, manifest: JudgeManifest) -> None:
             )
 
 
+def _logit(p: np.ndarray | float) -> np.ndarray:
+    q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
+    return np.log(q / (1 - q))
+
+
+class _Logistic:
+    """Standardised features, one weight each, and an intercept (arrays `<prefix>mean`,
+    `<prefix>scale`, `<prefix>coef`, `<prefix>intercept` of judge.npz)."""
+
+    def __init__(self, weights: Any, prefix: str, folder: Path) -> None:
+        self.mean = np.asarray(weights[f"{prefix}mean"], dtype=np.float64)
+        self.scale = np.asarray(weights[f"{prefix}scale"], dtype=np.float64)
+        self.coef = np.asarray(weights[f"{prefix}coef"], dtype=np.float64)
+        self.intercept = float(np.asarray(weights[f"{prefix}intercept"]).reshape(-1)[0])
+        if not self.mean.shape == self.scale.shape == self.coef.shape:
+            raise JudgeError(
+                f"the judge's {WEIGHTS} in {folder} holds {prefix or 'pair '}arrays of "
+                "different sizes; run `python scripts/train_judge.py`"
+            )
+
+    @property
+    def width(self) -> int:
+        return int(self.coef.shape[0])
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        rows = np.asarray(x, dtype=np.float64).reshape(-1, self.width)
+        z = ((rows - self.mean) / self.scale) @ self.coef + self.intercept
+        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+
 class LinearJudge:
-    """The logistic model in a judge folder: standardised features, one weight each."""
+    """The two logistic models of a judge folder (module docstring)."""
 
     def __init__(self, folder: Path, manifest: JudgeManifest) -> None:
         self.folder = folder
         self.manifest = manifest
         self.threshold = manifest.threshold
         self.candidates = manifest.candidates
-        self.veto = manifest.veto
+        self.need_threshold = manifest.need_threshold
+        self.mix = manifest.mix
         self.field_floor = manifest.field_floor
         try:
             with np.load(folder / WEIGHTS, allow_pickle=False) as weights:
-                self._mean = np.asarray(weights["mean"], dtype=np.float64)
-                self._scale = np.asarray(weights["scale"], dtype=np.float64)
-                self._coef = np.asarray(weights["coef"], dtype=np.float64)
-                self._intercept = float(np.asarray(weights["intercept"]).reshape(-1)[0])
+                self._pair = _Logistic(weights, "", folder)
+                self._need = _Logistic(weights, "need_", folder)
         except (OSError, ValueError, KeyError) as exc:
             raise JudgeError(
                 f"the judge's {WEIGHTS} in {folder} cannot be read ({exc.__class__.__name__}); "
                 "reinstall the package or run `python scripts/train_judge.py`"
             ) from None
-        if not self._mean.shape == self._scale.shape == self._coef.shape:
-            raise JudgeError(
-                f"the judge's {WEIGHTS} in {folder} holds arrays of different sizes; "
-                "run `python scripts/train_judge.py`"
-            )
 
     @property
     def width(self) -> int:
         """How many features a candidate's row holds."""
-        return int(self._coef.shape[0])
+        return self._pair.width
 
     def probabilities(self, needs: Sequence[JudgeInput]) -> list[np.ndarray]:
-        out = []
-        for item in needs:
-            x = np.asarray(item.features, dtype=np.float64).reshape(-1, self.width)
-            z = ((x - self._mean) / self._scale) @ self._coef + self._intercept
-            out.append(1.0 / (1.0 + np.exp(-z)))
-        return out
+        return [self._pair(item.features) for item in needs]
+
+    def served_score(self, need: JudgeInput, probabilities: np.ndarray) -> float:
+        """The mixed logit a need is served by something at `need_threshold` or above."""
+        best = float(np.max(probabilities)) if len(probabilities) else 0.0
+        q = float(self._need(need.need_features)[0])
+        return float(self.mix * _logit(best) + (1 - self.mix) * _logit(q))
+
+    def content_served(
+        self, needs: Sequence[JudgeInput], probabilities: Sequence[np.ndarray]
+    ) -> list[bool]:
+        return [
+            self.served_score(n, p) >= self.need_threshold
+            for n, p in zip(needs, probabilities, strict=True)
+        ]
 
 
 def load_judge(folder: str | Path | None = None) -> LinearJudge:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from matcher.search.scoring import Scored
+from matcher.search.word_cover import WORD_FEATURES
 
 NEED_FEATURES = ("coverage", "english", "log_words", "novelty", "field_minilm", "field_use")
 """The need's own gap features (calibration.GAP_FEATURES) every pair of it carries."""
@@ -31,6 +32,7 @@ RETRIEVAL_FEATURES = (
     *NEED_FEATURES,
     "idf_share_held",
     "rarest_missing_idf",
+    *WORD_FEATURES,
 )
 PRODUCTS = (
     ("minilm", "passage"),
@@ -55,6 +57,7 @@ def pair_features(
     initiative_vectors: Mapping[str, np.ndarray],
     judged: int,
     overlap: np.ndarray,
+    words: np.ndarray,
 ) -> np.ndarray:
     """The feature rows of a need's first `judged` candidates.
 
@@ -69,6 +72,8 @@ def pair_features(
         judged: How many candidates are judged.
         overlap: (judged x 2) `LexicalIndex.term_overlap` of the need with each judged
             candidate's text.
+        words: (judged x 6) word_cover.coverage_features of the need over the judged
+            candidates.
     """
     n = len(scored.fused)
     evidence = {s: _signal(scored.evidence, s, n) for s in (*SIGNALS, "bm25")}
@@ -93,6 +98,7 @@ def pair_features(
             *need,
             float(overlap[j, 0]),
             float(overlap[j, 1]),
+            *(float(v) for v in words[j]),
         ]
         products = []
         for signal, side in PRODUCTS:
@@ -106,3 +112,28 @@ def pair_features(
                 products.append(np.asarray(query, dtype=np.float64) * other[j])
         out.append(np.concatenate([np.array(retrieval), *products]))
     return np.vstack(out) if out else np.zeros((0, len(RETRIEVAL_FEATURES)))
+
+
+NEED_ROW = (
+    *(f"first_{name}" for name in RETRIEVAL_FEATURES),
+    *(f"top3_mean_{name}" for name in RETRIEVAL_FEATURES),
+    *(f"best_{name}" for name in WORD_FEATURES),
+    "p_gap_anywhere",
+    "field_likeness",
+)
+"""What the judge's need model reads: whether anything in the catalogue serves the need, from
+its first candidate's retrieval row, the mean of its first three, the best word coverage any
+candidate gives, the gap model's probability (data/calibration.json) and its likeness to the
+catalogue."""
+
+
+def need_row(pairs: np.ndarray, p_gap: float, field: float) -> np.ndarray:
+    """The NEED_ROW features of a need from its candidates' `pair_features` rows."""
+    width = len(RETRIEVAL_FEATURES)
+    retrieval = np.asarray(pairs, dtype=np.float64)[:, :width]
+    if retrieval.shape[0] == 0:
+        retrieval = np.zeros((1, width))
+    words = retrieval[:, width - len(WORD_FEATURES) :]
+    return np.concatenate(
+        [retrieval[0], retrieval[:3].mean(axis=0), words.max(axis=0), [p_gap, field]]
+    )

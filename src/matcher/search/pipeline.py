@@ -27,13 +27,14 @@ from matcher.search.coverage import (
     served_needs,
 )
 from matcher.search.judge import Judge, JudgeInput
-from matcher.search.judge_features import SIGNALS, pair_features
+from matcher.search.judge_features import SIGNALS, need_row, pair_features
 from matcher.search.matches import make_match
 from matcher.search.ordering import xquad_order
 from matcher.search.request import Filters, allowed_mask, check_k, clean_query
 from matcher.search.results import Match, NeedCoverage, SearchResult
 from matcher.search.retrieval import top_k
 from matcher.search.scoring import Scored, Scorer
+from matcher.search.word_cover import content_words
 
 FEATURE_DEPTH = 15
 """How many of a need's best candidates set the maxima its judged candidates are measured from
@@ -209,11 +210,12 @@ def search(
 
 
 def judge_input(
-    scorer: Scorer, scored: Scored, gap_features: np.ndarray, judged: int
+    scorer: Scorer, scored: Scored, gap_features: np.ndarray, judged: int, p_gap: float
 ) -> tuple[np.ndarray, JudgeInput]:
     """A need's candidates, best by content first, and what the judge reads of the first
-    `judged`: the need as searched, their passages, their feature rows. Training reads the same
-    (scripts/train_judge.py), so the two cannot drift apart."""
+    `judged`: the need as searched, their passages, their feature rows and the need's own row
+    (`p_gap`: the gap model's probability that nothing anywhere serves it). Training reads the
+    same (scripts/train_judge.py), so the two cannot drift apart."""
     rows = judge_candidates(scored, max(judged, FEATURE_DEPTH))
     head = rows[:judged]
     best = [scorer.best_passage_row(int(r), scored) for r in head]
@@ -226,12 +228,14 @@ def judge_input(
         {s: scorer.initiative_vectors(s)[head] for s in signals},
         judged,
         scorer.lexical.term_overlap(scored.query, [int(r) for r in head]),
+        scorer.word_coverage(scored, head),
     )
     passages = tuple(
         f"{scorer.corpus.initiatives[int(r)].title}. {scorer.index.passages[b].text}"
         for r, b in zip(head, best, strict=True)
     )
-    return rows, JudgeInput(scored.query, passages, features)
+    need = need_row(features, p_gap, scorer.field_similarity(scored))
+    return rows, JudgeInput(scored.query, passages, features, need)
 
 
 def judge_needs(
@@ -245,12 +249,15 @@ def judge_needs(
 ) -> list[NeedCoverage]:
     """Each need's status from the judge over its best candidates (one call for all needs); a
     statement outside the catalogue's field has all its needs out-of-scope."""
+    # every need's words not in the catalogue, encoded in one call (then cached)
+    scorer.word_vectors([w for s in per_need for w in content_words(s.query)])
     inputs, judged = [], []
-    for s, anywhere in zip(per_need, gap_features, strict=True):
-        rows, item = judge_input(scorer, s, anywhere, judge.candidates)
+    for s, anywhere, p_gap in zip(per_need, gap_features, p_gaps, strict=True):
+        rows, item = judge_input(scorer, s, anywhere, judge.candidates, p_gap)
         inputs.append(item)
         judged.append(rows[: judge.candidates])
     probabilities = judge.probabilities(inputs)
+    served = judge.content_served(inputs, probabilities)
     coverage = [
         judged_coverage(
             need,
@@ -262,10 +269,10 @@ def judge_needs(
             allowed,
             scorer.ids,
             need_top=scorer.settings.need_top,
-            vetoed=p_gap >= judge.veto,
+            content_served=content,
         )
-        for need, s, rows, p, p_gap in zip(
-            needs, per_need, judged, probabilities, p_gaps, strict=True
+        for need, s, rows, p, content in zip(
+            needs, per_need, judged, probabilities, served, strict=True
         )
     ]
     likeness = max(scorer.field_similarity(s) for s in per_need)

@@ -21,7 +21,7 @@ from matcher.reading.glossary import expand_abbreviations
 from matcher.reading.lexicon import translate_terms
 from matcher.search.calibration import gap_features
 from matcher.search.encoders import Encoder, english_lexicon
-from matcher.search.index import LoadedIndex
+from matcher.search.index import VOCABULARY_SIGNAL, LoadedIndex
 from matcher.search.lexical import LexicalIndex, stopword_stems
 from matcher.search.retrieval import (
     blend_weights,
@@ -34,6 +34,12 @@ from matcher.search.retrieval import (
     rocchio,
     spread,
     top_rows,
+)
+from matcher.search.word_cover import (
+    WORD_FEATURES,
+    content_words,
+    coverage_features,
+    word_rows,
 )
 from matcher.settings import Settings
 
@@ -117,6 +123,8 @@ class Scorer:
         self._prepared: dict[str, tuple[str, float]] = {}
         self._cache_lock = threading.Lock()
         self._factors: dict[tuple[str, ...], np.ndarray] = {}
+        self._word_rows: list[np.ndarray] | None = None
+        self._vocabulary_rows: dict[str, int] | None = None
         self._field_vectors = {
             name: _unit(np.asarray(vectors, dtype=np.float64).mean(axis=0))
             for name, vectors in index.vectors.items()
@@ -408,6 +416,36 @@ class Scorer:
         np.add.at(out, self.owners, vectors)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return (out / np.where(norms > 0, norms, 1)).astype(np.float32)
+
+    def word_coverage(self, scored: Scored, rows: np.ndarray | Sequence[int]) -> np.ndarray:
+        """word_cover.coverage_features of a scored need over the initiatives at `rows` (1.0
+        throughout when the index holds no vocabulary)."""
+        vocabulary = self.index.vocabulary_vectors
+        if vocabulary is None:
+            return np.ones((len(rows), len(WORD_FEATURES)))
+        if self._word_rows is None:
+            self._word_rows = word_rows([i.full_text for i in self.corpus], self.index.vocabulary)
+        need = self.word_vectors(content_words(scored.query))
+        return coverage_features(need, vocabulary, [self._word_rows[int(r)] for r in rows])
+
+    def word_vectors(self, words: Sequence[str]) -> np.ndarray:
+        """Unit vectors of single words: the vocabulary's own for a catalogue word, else
+        encoded (all of them in one call, and cached like query texts)."""
+        vocabulary = self.index.vocabulary_vectors
+        if vocabulary is None or not words:
+            return np.zeros((0, 0 if vocabulary is None else vocabulary.shape[1]), np.float32)
+        if self._vocabulary_rows is None:
+            self._vocabulary_rows = {w: i for i, w in enumerate(self.index.vocabulary)}
+        where = self._vocabulary_rows
+        out = np.zeros((len(words), vocabulary.shape[1]), dtype=np.float32)
+        missing = [w for w in dict.fromkeys(words) if w not in where]
+        encoded: dict[str, np.ndarray] = {}
+        if missing:
+            vectors = self.encode_queries(VOCABULARY_SIGNAL, missing)
+            encoded = dict(zip(missing, vectors, strict=True))
+        for i, word in enumerate(words):
+            out[i] = vocabulary[where[word]] if word in where else encoded[word]
+        return out
 
     def field_similarity(self, scored: Scored, signal: str = "minilm") -> float:
         """How like the catalogue a scored text is: its cosine to the catalogue's mean passage
