@@ -1,4 +1,4 @@
-"""Concurrent clients on one engine: per-request latency and throughput, by MiniLM threads.
+"""Concurrent clients on one engine: per-request latency and throughput, by encoder threads.
 
 Each client is a thread calling `Matcher.search` on statements no client searched before (the
 dev and train statements, split between the clients; the query cache starts empty), as the
@@ -40,7 +40,8 @@ def run(threads: int, clients: int, texts: list[str]) -> dict[str, float]:
     from matcher.search.encoders import MiniLMEncoder, USEEncoder
 
     m = Matcher.open(
-        progress=False, encoders={"minilm": MiniLMEncoder(threads=threads), "use": USEEncoder()}
+        progress=False, encoders={"minilm": MiniLMEncoder(threads=threads, query_threads=threads),
+                                  "use": USEEncoder(threads=threads)}
     )
     for q in texts[:3]:
         m.search(q)  # models loaded, code paths warm

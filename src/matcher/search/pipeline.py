@@ -48,8 +48,10 @@ NO_REQUEST = (
 def read(scorer: Scorer, calibration: Calibration, statement: str) -> Reading:
     """The statement read: clauses as need / context / other, needs, places and actors."""
     model = calibration.clause_model
-    # the statement as searched is embedded in the reader's call: search scores it next
-    whole = scorer.prepare([statement])[0]
+    # the statement as searched is embedded in the reader's call when search will ask for it
+    # (a model its language weights; the clauses are embedded either way)
+    prepared, english = scorer.prepare([statement])
+    whole = prepared if scorer.weighs(model.encoder, english[0]) else []
 
     def vectors_for(texts: list[str]) -> np.ndarray:
         return scorer.encode_queries(model.encoder, [*texts, *whole])[: len(texts)]
@@ -120,13 +122,25 @@ def search(
     if not need_texts:
         notices = (*notices, NO_REQUEST)
     texts = list(dict.fromkeys([a.text for a in aspects] + need_texts))
+    # the needs' words the judge reads, embedded with the texts (one multilingual call)
+    words = (
+        [w for t in scorer.prepare(need_texts)[0] for w in content_words(t)]
+        if calibration.judge is not None
+        else []
+    )
     if len(texts) == 1:
-        whole = scorer.score_many(texts, regions=regions, allowed=allowed)[0]
+        whole = scorer.score_many(texts, regions=regions, allowed=allowed, words=words)[0]
         by_text = {texts[0]: whole}
     else:
         joined = settings.whole_query_joiner.join(need_texts)
         whole_text = joined if settings.whole_from_needs and joined else text
-        scored = scorer.score_many([whole_text, *texts], regions=regions, allowed=allowed)
+        scored = scorer.score_many(
+            [whole_text, *texts],
+            regions=regions,
+            allowed=allowed,
+            judged=[False] + [True] * len(texts),  # the whole ranks; its parts are judged
+            words=words,
+        )
         whole, by_text = scored[0], dict(zip(texts, scored[1:], strict=True))
     per_aspect = [by_text[a.text] for a in aspects]
     relevance = np.vstack([s.final for s in per_aspect])
@@ -249,8 +263,6 @@ def judge_needs(
 ) -> list[NeedCoverage]:
     """Each need's status from the judge over its best candidates (one call for all needs); a
     statement outside the catalogue's field has all its needs out-of-scope."""
-    # every need's words not in the catalogue, encoded in one call (then cached)
-    scorer.word_vectors([w for s in per_need for w in content_words(s.query)])
     inputs, judged = [], []
     for s, anywhere, p_gap in zip(per_need, gap_features, p_gaps, strict=True):
         rows, item = judge_input(scorer, s, anywhere, judge.candidates, p_gap)

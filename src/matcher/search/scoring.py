@@ -136,10 +136,18 @@ class Scorer:
         *,
         regions: Sequence[str] = (),
         allowed: np.ndarray | None = None,
+        judged: Sequence[bool] | None = None,
+        words: Sequence[str] = (),
     ) -> list[Scored]:
         """Score several texts at once (one encoder call and one index search per model); the
         region adjustment comes from `regions`, read from the whole statement, so a need
         inherits the country it was written for.
+
+        `judged` says which texts' gap features will be read (default: all): those run every
+        model in `always_encode`; the others only the models their language weights (an
+        English statement as a whole needs no multilingual vector: its weight there is 0).
+        `words`: single words the judge will want vectors of (word_vectors), embedded in the
+        same call as the texts.
 
         Each signal retrieves its own best candidates (dense: top-k passages on the vector
         index; BM25: its best initiatives), and every candidate is then scored exactly by every
@@ -173,11 +181,14 @@ class Scorer:
             needed = [
                 i
                 for i, w in enumerate(weights)
-                if w.get(signal, 0.0) > 0 or signal in self.settings.always_encode
+                if w.get(signal, 0.0) > 0
+                or (signal in self.settings.always_encode and (judged is None or judged[i]))
             ]
             if not needed:
                 continue
-            vectors = self.encode_queries(signal, [texts[i] for i in needed])
+            extra = self._unknown_words(words) if signal == VOCABULARY_SIGNAL else []
+            vectors = self.encode_queries(signal, [texts[i] for i in needed] + extra)
+            vectors = vectors[: len(needed)]
             hits = self._retrieve(signal, vectors, allowed)
             for row, i in enumerate(needed):
                 query_vectors[i][signal] = vectors[row]
@@ -274,6 +285,13 @@ class Scorer:
         # an initiative without passages scores 0, as max_by_owner gives it
         floor = _floor(best) if len(candidates) < int((self._counts > 0).sum()) else 0.0
         return spread(best, candidates, n, floor)
+
+    def weighs(self, signal: str, english: float) -> bool:
+        """Whether a text this English (0..1) gives the signal any weight in its fusion."""
+        weights = blend_weights(
+            self.settings.english_weights.as_dict(), self.settings.foreign_weights.as_dict(), english
+        )
+        return weights.get(signal, 0.0) > 0
 
     def encode_queries(self, signal: str, texts: Sequence[str]) -> np.ndarray:
         """Query vectors of one model, from a small cache: a statement's clauses are embedded
@@ -434,11 +452,9 @@ class Scorer:
         vocabulary = self.index.vocabulary_vectors
         if vocabulary is None or not words:
             return np.zeros((0, 0 if vocabulary is None else vocabulary.shape[1]), np.float32)
-        if self._vocabulary_rows is None:
-            self._vocabulary_rows = {w: i for i, w in enumerate(self.index.vocabulary)}
-        where = self._vocabulary_rows
+        where = self._vocabulary_index()
         out = np.zeros((len(words), vocabulary.shape[1]), dtype=np.float32)
-        missing = [w for w in dict.fromkeys(words) if w not in where]
+        missing = self._unknown_words(words)
         encoded: dict[str, np.ndarray] = {}
         if missing:
             vectors = self.encode_queries(VOCABULARY_SIGNAL, missing)
@@ -446,6 +462,18 @@ class Scorer:
         for i, word in enumerate(words):
             out[i] = vocabulary[where[word]] if word in where else encoded[word]
         return out
+
+    def _vocabulary_index(self) -> dict[str, int]:
+        if self._vocabulary_rows is None:
+            self._vocabulary_rows = {w: i for i, w in enumerate(self.index.vocabulary)}
+        return self._vocabulary_rows
+
+    def _unknown_words(self, words: Sequence[str]) -> list[str]:
+        """The distinct words the catalogue's vocabulary lacks (none without a vocabulary)."""
+        if self.index.vocabulary_vectors is None:
+            return []
+        where = self._vocabulary_index()
+        return [w for w in dict.fromkeys(words) if w not in where]
 
     def field_similarity(self, scored: Scored, signal: str = "minilm") -> float:
         """How like the catalogue a scored text is: its cosine to the catalogue's mean passage
