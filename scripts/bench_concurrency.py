@@ -2,7 +2,7 @@
 
 Each client is a thread calling `Matcher.search` on statements no client searched before (the
 dev and train statements, split between the clients; the query cache starts empty), as the
-HTTP API's worker threads do. Printed per (onnxruntime intra-op threads, clients): p50 / p95
+HTTP API's worker threads do. Printed per (threads of each encoder, clients): p50 / p95
 per request and statements per second. Timings are upper bounds on a shared machine.
 
     python scripts/bench_concurrency.py [--threads 1 2] [--clients 1 4] [--statements 80] [--eval ../shared/eval]
@@ -74,7 +74,7 @@ def main() -> None:
     texts = statements(args.statements, args.eval)
     print(f"{len(texts)} statements, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}"
           " (timings are upper bounds on a shared machine)")
-    print(f"{'minilm threads':>15}{'clients':>9}{'p50 ms':>9}{'p95 ms':>9}{'stmt/s':>8}")
+    print(f"{'threads':>15}{'clients':>9}{'p50 ms':>9}{'p95 ms':>9}{'stmt/s':>8}")
     for threads in args.threads:
         for clients in args.clients:
             r = run(threads, clients, texts)
