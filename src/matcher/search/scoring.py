@@ -123,6 +123,9 @@ class Scorer:
         self._prepared: dict[str, tuple[str, float]] = {}
         self._cache_lock = threading.Lock()
         self._factors: dict[tuple[str, ...], np.ndarray] = {}
+        # the settings' weights as dicts once: dataclasses.asdict is slow, and is asked per text
+        self._english_weights = settings.english_weights.as_dict()
+        self._foreign_weights = settings.foreign_weights.as_dict()
         self._word_rows: list[np.ndarray] | None = None
         self._vocabulary_rows: dict[str, int] | None = None
         self._field_vectors = {
@@ -156,14 +159,7 @@ class Scorer:
         the allowed initiatives, so a filter never empties the results of an approximate search.
         """
         texts, english = self.prepare(texts)
-        weights = [
-            blend_weights(
-                self.settings.english_weights.as_dict(),
-                self.settings.foreign_weights.as_dict(),
-                e,
-            )
-            for e in english
-        ]
+        weights = [self._blend(e) for e in english]
         bm25 = [self.lexical.scores(t) for t in texts]
         found: list[list[np.ndarray]] = [
             [top_rows(b, self.settings.lexical_candidates)] for b in bm25
@@ -288,10 +284,11 @@ class Scorer:
 
     def weighs(self, signal: str, english: float) -> bool:
         """Whether a text this English (0..1) gives the signal any weight in its fusion."""
-        weights = blend_weights(
-            self.settings.english_weights.as_dict(), self.settings.foreign_weights.as_dict(), english
-        )
-        return weights.get(signal, 0.0) > 0
+        return self._blend(english).get(signal, 0.0) > 0
+
+    def _blend(self, english: float) -> dict[str, float]:
+        """The fusion weights of a text this English (blend_weights of the two settings)."""
+        return blend_weights(self._english_weights, self._foreign_weights, english)
 
     def encode_queries(self, signal: str, texts: Sequence[str]) -> np.ndarray:
         """Query vectors of one model, from a small cache: a statement's clauses are embedded

@@ -76,9 +76,10 @@ def word_rows(texts: Sequence[str], words: Sequence[str]) -> list[np.ndarray]:
     ]
 
 
-def _summary(best: np.ndarray) -> list[float]:
-    ordered = np.sort(best)
-    return [float(ordered[0]), float(ordered[:2].mean()), float(best.mean())]
+def _summary(best: np.ndarray) -> np.ndarray:
+    """Per column of (words x n) coverage: the worst word, the mean of the two worst, the mean."""
+    ordered = np.sort(best, axis=0)
+    return np.vstack([ordered[0], ordered[:2].mean(axis=0), best.mean(axis=0)])
 
 
 def coverage_features(
@@ -91,12 +92,16 @@ def coverage_features(
         vocabulary_vectors: (vocabulary x dim) unit vectors of the catalogue's words.
         candidate_rows: per candidate, the rows of its words in the vocabulary.
     """
+    n = len(candidate_rows)
     if need.shape[0] == 0 or vocabulary_vectors.shape[0] == 0:
-        return np.ones((len(candidate_rows), len(WORD_FEATURES)))
+        return np.ones((n, len(WORD_FEATURES)))
     sims = np.asarray(need, dtype=np.float32) @ np.asarray(vocabulary_vectors, np.float32).T
-    anywhere = _summary(sims.max(axis=1))
-    out = []
-    for rows in candidate_rows:
-        held = _summary(sims[:, rows].max(axis=1)) if len(rows) else [0.0, 0.0, 0.0]
-        out.append([*held, *anywhere])
-    return np.array(out, dtype=np.float64).reshape(len(candidate_rows), len(WORD_FEATURES))
+    anywhere = _summary(sims.max(axis=1, keepdims=True))[:, 0]
+    held = np.zeros((sims.shape[0], n), dtype=np.float32)  # a wordless candidate covers nothing
+    filled = [j for j, rows in enumerate(candidate_rows) if len(rows)]
+    if filled:
+        flat = np.concatenate([candidate_rows[j] for j in filled])
+        starts = np.cumsum([0] + [len(candidate_rows[j]) for j in filled[:-1]])
+        held[:, filled] = np.maximum.reduceat(sims[:, flat], starts, axis=1)
+    out = np.hstack([_summary(held).T, np.tile(anywhere, (n, 1))])
+    return np.asarray(out, dtype=np.float64).reshape(n, len(WORD_FEATURES))
