@@ -266,12 +266,14 @@ def _use_from_arrays(arrays: dict[str, np.ndarray], threads: int) -> object:
     d = {k[2:]: v for k, v in arrays.items() if k.startswith("w_")}
     backend = NumpyBackend.__new__(NumpyBackend)
     backend.sp, backend.threads = tok, threads
-    try:
-        from threadpoolctl import ThreadpoolController
+    backend._threadpool = None
+    if threads != _default_threads():  # else BLAS runs on as many already (OpenBLAS reads
+        try:  # OMP_NUM_THREADS too): the per-call limit would cost 0.3 ms and change nothing
+            from threadpoolctl import ThreadpoolController
 
-        backend._threadpool = ThreadpoolController().limit
-    except ImportError:
-        backend._threadpool = None
+            backend._threadpool = ThreadpoolController().limit
+        except ImportError:
+            pass
     backend.table, backend.scale, backend.lo = d["table"], d["scale"], d["lo"]
     backend.proj_W = np.concatenate([d[f"proj{n}"] for n in (2, 3, 5)], axis=1)
     backend.proj_b = np.concatenate([d[f"proj_b{n}"] for n in (2, 3, 5)])
