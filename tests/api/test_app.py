@@ -472,16 +472,32 @@ def test_two_workers_on_the_real_models_pick_up_an_index_rebuilt_by_another_proc
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "matcher", *argv, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path / "serve.log"
+    with log.open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "matcher", *argv, "serve", "--port", str(port), "--workers",
+             "2"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+
+    def ask(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+        # once seen on a loaded machine: a refused connection after the rebuild; the server's
+        # own log then says why, in the failure
+        try:
+            return http(url, body)
+        except OSError as exc:
+            tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+            raise AssertionError(
+                f"{url}: {exc}; server alive: {proc.poll() is None}\n{tail}"
+            ) from exc
+
     try:
         status, ready = wait_ready(proc, base, 300)
         assert status == 200 and ready["initiatives"] == 118
-        status, found = http(f"{base}/search", {"query": "detector dogs at airports", "k": 3})
+        assert proc.poll() is None  # it is this server that answered
+        status, found = ask(f"{base}/search", {"query": "detector dogs at airports", "k": 3})
         assert status == 200 and "1209" in [m["id"] for m in found["results"]]
         with corpus.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(NEW_RECORD) + "\n")
@@ -489,9 +505,9 @@ def test_two_workers_on_the_real_models_pick_up_an_index_rebuilt_by_another_proc
             [sys.executable, "-m", "matcher", *argv, "index", "build"], env=env, timeout=600
         )
         assert build.returncode == 0
-        statuses = [http(f"{base}/initiatives/3999")[0] for _ in range(12)]
+        statuses = [ask(f"{base}/initiatives/3999")[0] for _ in range(12)]
         assert statuses == [200] * 12
-        status, found = http(f"{base}/search", {"query": "beekeeping and honey", "k": 1})
+        status, found = ask(f"{base}/search", {"query": "beekeeping and honey", "k": 1})
         assert found["results"][0]["id"] == "3999"
     finally:
         proc.terminate()

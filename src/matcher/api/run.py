@@ -93,6 +93,13 @@ def open_live_in_background(index_dir: Path, corpus_path: Path) -> LiveMatcher:
     return LiveMatcher.opening(lambda step: open_steps(index_dir, corpus_path, step), corpus_path)
 
 
+WORKER_HEALTHCHECK_S = 60
+"""How long uvicorn's supervisor waits for a worker to answer its health ping before it kills
+and replaces it (uvicorn's default is 5 s). A worker opening the models, or reloading an index
+another process rebuilt, on a loaded 2-core machine can take longer; killed then, its
+replacement may fail to start mid-swap, and uvicorn then stops the whole server."""
+
+
 def app_from_env() -> FastAPI:
     """The application of one uvicorn worker: index and catalogue from MATCHER_INDEX_DIR and
     MATCHER_CORPUS (set by `matcher serve`)."""
@@ -229,4 +236,5 @@ def serve(
         workers=workers,
         log_level=log_level,
         http=PROTOCOL,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
     )
