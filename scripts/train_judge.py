@@ -49,6 +49,9 @@ from typing import Any
 
 import numpy as np
 
+from matcher.search.coverage import accepted_candidates
+from matcher.search.judge import mixed_score
+
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
 SHIPPED = ROOT / "src" / "matcher" / "data" / "judge"
@@ -122,22 +125,13 @@ Params = tuple[float, float, float]
 """(threshold, need_threshold, mix)."""
 
 
-def logit(p: float | np.ndarray) -> np.ndarray:
-    q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
-    return np.log(q / (1 - q))
-
-
-def served_score(p: np.ndarray, q: float, mix: float) -> float:
-    best = float(np.max(p)) if len(p) else 0.0
-    return float(mix * logit(best) + (1 - mix) * logit(q))
-
-
 def decide(need: dict[str, Any], p: np.ndarray, q: float, params: Params) -> tuple[str, list[str]]:
-    """The product's decision (search/coverage.judged_coverage with LinearJudge)."""
+    """The product's decision (search/coverage.judged_coverage with LinearJudge), on the same
+    two functions."""
     t, t_need, mix = params
-    if served_score(p, q, mix) < t_need:
+    if mixed_score(p, q, mix) < t_need:
         return "gap", []
-    accepted = [i for i, v in enumerate(p) if v >= t] or [int(np.argmax(p))]
+    accepted = np.flatnonzero(accepted_candidates(p, t, True)).tolist()
     opened = [need["ids"][i] for i in accepted if need["open"][i]]
     if opened:
         return "served", opened
@@ -184,7 +178,7 @@ def choose_params(needs: Sequence[dict[str, Any]], probs: Sequence[np.ndarray],
     best: tuple[float, float, Params] = (-1.0, -1.0, (0.5, float("-inf"), 0.5))
     served = np.array([n["status"] == "served" for n in needs])
     for mix in MIXES:
-        scores = np.array([served_score(p, q, mix) for p, q in zip(probs, qs, strict=True)])
+        scores = np.array([mixed_score(p, q, mix) for p, q in zip(probs, qs, strict=True)])
         low = np.sort(scores[served])[: max(1, int(0.2 * served.sum()))]
         for t_need in np.unique(np.round(low, 3)):
             for t in PAIR_THRESHOLDS:

@@ -106,6 +106,18 @@ def judge_candidates(scored: Scored, n: int) -> np.ndarray:
     return np.asarray(retrieved[order], dtype=np.int64)
 
 
+def accepted_candidates(
+    probabilities: np.ndarray, threshold: float, content_served: bool
+) -> np.ndarray:
+    """Which candidates the judge says serve a need: none when nothing in the catalogue serves
+    it, else those at `threshold`, and at least the likeliest (training decides the same way,
+    scripts/train_judge.py)."""
+    accepted = (np.asarray(probabilities) >= threshold) & content_served
+    if content_served and not accepted.any() and len(probabilities):
+        accepted[int(np.argmax(probabilities))] = True
+    return accepted
+
+
 def judged_coverage(
     need: str,
     scored: Scored,
@@ -128,9 +140,7 @@ def judged_coverage(
     threshold accepts its likeliest one. Whether the catalogue serves a need does not depend on
     the user's filters; the programmes listed for it do.
     """
-    accepted = (probabilities >= threshold) & content_served
-    if content_served and not accepted.any() and len(probabilities):
-        accepted[int(np.argmax(probabilities))] = True
+    accepted = accepted_candidates(probabilities, threshold, content_served)
     open_rows = scored.factors[rows] >= 1.0
     served = rows[accepted & open_rows]
     elsewhere = rows[accepted & ~open_rows]

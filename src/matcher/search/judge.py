@@ -152,6 +152,14 @@ def _logit(p: np.ndarray | float) -> np.ndarray:
     return np.log(q / (1 - q))
 
 
+def mixed_score(probabilities: np.ndarray, need_probability: float, mix: float) -> float:
+    """How sure the two models together are that something serves a need: `mix` x logit(the
+    best pair probability) + (1 - mix) x logit(the need model's). Training chooses `mix` and the
+    threshold on this same score (scripts/train_judge.py)."""
+    best = float(np.max(probabilities)) if len(probabilities) else 0.0
+    return float(mix * _logit(best) + (1 - mix) * _logit(need_probability))
+
+
 class _Logistic:
     """Standardised features, one weight each, and an intercept (arrays `<prefix>mean`,
     `<prefix>scale`, `<prefix>coef`, `<prefix>intercept` of judge.npz)."""
@@ -208,9 +216,7 @@ class LinearJudge:
 
     def served_score(self, need: JudgeInput, probabilities: np.ndarray) -> float:
         """The mixed logit a need is served by something at `need_threshold` or above."""
-        best = float(np.max(probabilities)) if len(probabilities) else 0.0
-        q = float(self._need(need.need_features)[0])
-        return float(self.mix * _logit(best) + (1 - self.mix) * _logit(q))
+        return mixed_score(probabilities, float(self._need(need.need_features)[0]), self.mix)
 
     def content_served(
         self, needs: Sequence[JudgeInput], probabilities: Sequence[np.ndarray]
